@@ -1,0 +1,3 @@
+from xinyong.cli import main
+
+main()

@@ -1,0 +1,287 @@
+"""The policy pack's file format, as pydantic models (docs/policy-packs.md).
+
+A pack is a folder of YAML files with fixed names. `read_pack()` parses and validates
+all of them and their cross-references, and raises `PolicyError` listing every problem
+(file, place, message) without touching the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from xinyong.policy.durations import Duration
+
+Code6 = Annotated[str, Field(pattern=r"^\d{6}$")]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+SubjectKind = Literal["organisation", "individual_business", "person"]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a misspelt key must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BasisRef(Strict):
+    source: Slug
+    section: str = ""
+
+
+# --- pack.yaml ---------------------------------------------------------------------
+class Manifest(Strict):
+    id: Slug
+    name: str
+    version: str
+    province: Code6
+    description: str = ""
+
+
+# --- sources.yaml ------------------------------------------------------------------
+class SourceSpec(Strict):
+    key: Slug
+    kind: Literal["law", "regulation", "national_policy", "department_rule", "local_policy",
+                  "standard"]
+    title: str
+    document_number: str = ""
+    issuer: str = ""
+    issued_on: date | None = None
+    effective_from: date | None = None
+    note: str = ""
+
+
+class SourcesFile(Strict):
+    sources: list[SourceSpec]
+
+
+# --- regions.yaml ------------------------------------------------------------------
+class CountySpec(Strict):
+    code: Code6
+    name: str
+    short_name: str = ""
+    former_codes: list[Code6] = []
+
+
+class PrefectureSpec(Strict):
+    code: Code6
+    name: str
+    short_name: str
+    former_codes: list[Code6] = []
+    counties: list[CountySpec]
+
+
+class ProvinceSpec(Strict):
+    code: Code6
+    name: str
+    short_name: str
+
+
+class RegionsFile(Strict):
+    basis: BasisRef
+    province: ProvinceSpec
+    prefectures: list[PrefectureSpec]
+
+
+# --- units.yaml --------------------------------------------------------------------
+UnitKind = Literal["party", "government", "vertical", "judicial", "committee",
+                   "local_government", "local_office", "other"]
+
+
+class UnitSpec(Strict):
+    code: Annotated[str, Field(min_length=2, max_length=64)]
+    code_kind: Literal["uscc", "pack"] = "pack"
+    name: str
+    short_name: str
+    aliases: list[str] = []
+    region: Code6
+    kind: UnitKind
+
+
+class PerPrefectureUnit(Strict):
+    """A unit that every prefecture has; `{code}`, `{name}` and `{short_name}` are the
+    prefecture's, e.g. code "{code}-WMB", short name "{short_name}文明办"."""
+
+    code: str
+    name: str
+    short_name: str
+    aliases: list[str] = []
+    kind: UnitKind
+
+
+class UnitsFile(Strict):
+    units: list[UnitSpec]
+    per_prefecture: list[PerPrefectureUnit] = []
+
+
+# --- catalogue.yaml ----------------------------------------------------------------
+FieldType = Literal["text", "choice", "multi_choice", "date", "amount_wan", "uscc",
+                    "id_number"]
+
+
+class FieldSpec(Strict):
+    code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
+    name: str
+    type: FieldType = "text"
+    required: bool = False
+    required_for: list[SubjectKind] = []
+    choices: list[str] = []
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _choices_match_type(self) -> FieldSpec:
+        if (self.type in ("choice", "multi_choice")) != bool(self.choices):
+            raise ValueError("choices are given exactly for choice and multi_choice fields")
+        return self
+
+
+class RecordTypeSpec(Strict):
+    code: Slug
+    name: str
+    category: Literal["licensing", "penalty", "reward", "punishment", "watch",
+                      "qualification", "risk", "other"]
+    nature: Literal["positive", "negative", "neutral"]
+    public_for_persons: bool = False
+    description: str = ""
+    basis: BasisRef
+    fields: list[FieldSpec] = []
+
+    @field_validator("fields")
+    @classmethod
+    def _unique_fields(cls, fields: list[FieldSpec]) -> list[FieldSpec]:
+        codes = [spec.code for spec in fields]
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate field codes: {', '.join(duplicates)}")
+        return fields
+
+
+class CatalogueFile(Strict):
+    record_types: list[RecordTypeSpec]
+
+
+# --- rules.yaml --------------------------------------------------------------------
+class RuleBase(Strict):
+    key: Slug
+    name: str
+    basis: BasisRef
+    effective_from: date | None = None
+    effective_to: date | None = None
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> RuleBase:
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            raise ValueError("effective_to is before effective_from")
+        return self
+
+
+class TimelinessRule(RuleBase):
+    """Records of these types are due within `within` of `counted_from`."""
+
+    kind: Literal["timeliness"]
+    applies_to: list[Slug]
+    within: Duration
+    counted_from: Literal["decision_date"] = "decision_date"
+
+
+class PublicityTier(Strict):
+    severity: Literal["any", "general", "serious"] = "any"
+    minimum: Duration
+    maximum: Duration
+
+
+class SpecialMinimum(Strict):
+    """A longer minimum for decisions in these domains (e.g. 安全生产 → 1 year)."""
+
+    domains: list[str]
+    minimum: Duration
+
+
+class PublicityPeriodRule(RuleBase):
+    kind: Literal["publicity_period"]
+    applies_to: list[Slug]
+    counted_from: Literal["decision_date"] = "decision_date"
+    tiers: list[PublicityTier]
+    special_minimums: list[SpecialMinimum] = []
+    several_kinds: Literal["longest"] = "longest"
+    stops_automatically: bool = True
+
+    @field_validator("tiers")
+    @classmethod
+    def _tiers_sane(cls, tiers: list[PublicityTier]) -> list[PublicityTier]:
+        for tier in tiers:
+            if tier.minimum.months() > tier.maximum.months():
+                raise ValueError(f"tier {tier.severity}: minimum is longer than maximum")
+        return tiers
+
+
+Rule = Annotated[TimelinessRule | PublicityPeriodRule, Field(discriminator="kind")]
+
+
+class RulesFile(Strict):
+    rules: list[Rule]
+
+
+# --- campaigns.yaml ----------------------------------------------------------------
+class TargetSpec(Strict):
+    """A number the seed sets for a campaign; `context` marks one the platform only shows."""
+
+    key: Slug
+    description: str
+    value: float
+    unit: str
+    comparison: Literal["eq", "gt", "ge", "lt", "le"] = "eq"
+    window: Duration | None = None
+    context: bool = False
+    section: str = ""
+
+
+class CampaignSpec(Strict):
+    number: Annotated[int, Field(ge=1)]
+    code: Slug
+    name: str
+    name_en: str = ""
+    summary: str = ""
+    basis: BasisRef
+    lead: Annotated[list[str], Field(min_length=1)]
+    participants: list[str] = []
+    targets: list[TargetSpec] = []
+
+
+class CampaignsFile(Strict):
+    campaigns: list[CampaignSpec]
+
+
+# --- calendar.yaml (and files for `xinyong calendar load`) ---------------------------
+class DayGroup(Strict):
+    name: str
+    dates: Annotated[list[date], Field(min_length=1)]
+
+
+class YearSchedule(Strict):
+    """One year's official schedule, as the State Council's notice gives it."""
+
+    year: Annotated[int, Field(ge=1990, le=2200)]
+    source: str
+    holidays: list[DayGroup]
+    workdays: list[DayGroup] = []
+
+    @model_validator(mode="after")
+    def _dates_consistent(self) -> YearSchedule:
+        off = [day for group in self.holidays for day in group.dates]
+        on = [day for group in self.workdays for day in group.dates]
+        stray = sorted(day.isoformat() for day in off + on if day.year != self.year)
+        if stray:
+            raise ValueError(f"dates outside {self.year}: {', '.join(stray)}")
+        both = sorted({day.isoformat() for day in off} & {day.isoformat() for day in on})
+        if both:
+            raise ValueError(f"dates both holiday and working day: {', '.join(both)}")
+        return self
+
+
+class CalendarFile(Strict):
+    basis: BasisRef
+    seed_from_library: bool = True
+    unscheduled_years: Literal["weekends_only"] = "weekends_only"
+    years: list[YearSchedule] = []

@@ -1,0 +1,126 @@
+"""Django settings, read from XINYONG_* environment variables (docs/operations.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from xinyong.conf.env import env_bool, env_database, env_int, env_list, env_secret, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env_str("XINYONG_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = env_bool("XINYONG_DEBUG", False)
+ALLOWED_HOSTS = env_list("XINYONG_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("XINYONG_CSRF_TRUSTED_ORIGINS", [])
+
+
+def _secret_with_default_file(name: str, file_name: str) -> tuple[str | None, str]:
+    """A secret from NAME / NAME_FILE, else from var/<file_name> when `xinyong keys init` made it."""
+    value, source = env_secret(name)
+    default_file = VAR_DIR / file_name
+    if value is None and default_file.is_file():
+        return default_file.read_text(encoding="utf-8").strip(), str(default_file)
+    return value, source
+
+
+_secret_key, XINYONG_SECRET_KEY_SOURCE = _secret_with_default_file(
+    "XINYONG_SECRET_KEY", "secret.key"
+)
+# An empty key is reported by the system check xinyong.E001 rather than here, so that
+# `xinyong keys init` can still run to create it.
+SECRET_KEY = _secret_key or ""
+XINYONG_DATA_KEY, XINYONG_DATA_KEY_SOURCE = _secret_with_default_file(
+    "XINYONG_DATA_KEY", "data.key"
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "xinyong.core",
+    "xinyong.subjects",
+    "xinyong.records",
+    "xinyong.campaigns",
+    "xinyong.accounts",
+    "xinyong.policy",
+    "xinyong.portal",
+    "xinyong.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "xinyong.urls"
+WSGI_APPLICATION = "xinyong.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env_database("XINYONG_DATABASE_URL", VAR_DIR / "xinyong.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the portal read while an import writes; IMMEDIATE takes the write lock at
+    # BEGIN so two writers queue on the timeout instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("XINYONG_SQLITE_TIMEOUT", 30, minimum=1),
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = env_str("XINYONG_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"xinyong": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from xinyong.api.api import api
+
+# No language prefix in URLs: the language comes from the session or the browser, so a
+# page's address is the same in Chinese and English and can be shared.
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("xinyong.portal.urls")),
+]
