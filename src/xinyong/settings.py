@@ -17,7 +17,7 @@ CSRF_TRUSTED_ORIGINS = env_list("XINYONG_CSRF_TRUSTED_ORIGINS", [])
 
 
 def _secret_with_default_file(name: str, file_name: str) -> tuple[str | None, str]:
-    """A secret from NAME / NAME_FILE, else from var/<file_name> when `xinyong keys init` made it."""
+    """A secret from NAME / NAME_FILE, else from var/<file_name> (made by `xinyong keys init`)."""
     value, source = env_secret(name)
     default_file = VAR_DIR / file_name
     if value is None and default_file.is_file():
@@ -116,6 +116,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Static files are served from the apps' folders through the finders, so the demo and
+# the tests need no `collectstatic`; production runs `xinyong collectstatic` once.
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
 LOGGING = {

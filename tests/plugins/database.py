@@ -32,6 +32,9 @@ def pytest_load_initial_conftests(
     os.environ["XINYONG_VAR_DIR"] = tempfile.mkdtemp(prefix="xinyong-test-var-")
     os.environ["XINYONG_SECRET_KEY"] = secrets.token_urlsafe(50)
     os.environ["XINYONG_DATA_KEY"] = base64.b64encode(secrets.token_bytes(32)).decode()
+    # Playwright's sync API runs an event loop on the main thread while the browser is
+    # open; Django would otherwise refuse database calls from the test's own thread.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     for name in ("XINYONG_SECRET_KEY_FILE", "XINYONG_DATA_KEY_FILE", "XINYONG_DATABASE_URL"):
         os.environ.pop(name, None)
     if parser.parse_known_args(args).postgres:

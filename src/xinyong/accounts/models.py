@@ -13,10 +13,16 @@ from xinyong.subjects.models import Unit
 class User(AbstractUser):
     """A staff user. Roles are Django groups named after `xinyong.accounts.roles.Role`."""
 
-    unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True,
-                             related_name="users", verbose_name=_("所属单位"))
+    unit = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("所属单位"),
+    )
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = _("工作人员")
         verbose_name_plural = _("工作人员")
 
@@ -33,8 +39,9 @@ class ApiToken(models.Model):
     """
 
     name = models.CharField(_("名称"), max_length=100, blank=True)
-    unit = models.ForeignKey(Unit, models.PROTECT, related_name="api_tokens",
-                             verbose_name=_("所属单位"))
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="api_tokens", verbose_name=_("所属单位")
+    )
     scopes = models.JSONField(_("权限范围"), default=list)
     prefix = models.CharField(_("前缀"), max_length=16, unique=True)
     digest = models.CharField(_("摘要"), max_length=64, unique=True, editable=False)

@@ -29,8 +29,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     | {"core": ("add", "change", "view"), "auth": ("view",)},
     Role.CLERK: {"subjects": ("view",), "records": ("view",), "campaigns": ("view",)},
     Role.REVIEWER: {"subjects": ("view",), "records": ("view",), "campaigns": ("view",)},
-    Role.AUDITOR: {app: ("view",) for app in ("core", "subjects", "records", "campaigns",
-                                              "accounts", "policy")},
+    Role.AUDITOR: {
+        app: ("view",) for app in ("core", "subjects", "records", "campaigns", "accounts", "policy")
+    },
 }
 
 # Permissions that no role receives through the table, because they are granted

@@ -1,11 +1,18 @@
-"""The JSON API at /api/v1 (django-ninja), assembled from the domain apps' routers."""
+"""The JSON API at /api/v1 (django-ninja), assembled from the domain apps' routers.
+
+Errors always have the shape {"error": {"code", "message", "message_en", "field"?}}.
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
 
-from xinyong.core.errors import XinyongError
+from xinyong.api.auth import TokenAuth
+from xinyong.core.errors import InvalidInput, XinyongError
 
 api = NinjaAPI(
     title="xinyong API",
@@ -15,6 +22,42 @@ api = NinjaAPI(
 )
 
 
+def _error(request: HttpRequest, exc: XinyongError) -> HttpResponse:
+    return api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+
+
 @api.exception_handler(XinyongError)
 def domain_error(request: HttpRequest, exc: XinyongError) -> HttpResponse:
-    return api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+    return _error(request, exc)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    error = XinyongError("auth.required", _("需要有效的接口令牌（Authorization: Bearer …）"))
+    error.status = 401
+    return _error(request, error)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    error = InvalidInput(
+        "request.invalid",
+        _("请求格式不正确：%(detail)s"),
+        params={"detail": "; ".join(_describe(e) for e in exc.errors)},
+    )
+    return _error(request, error)
+
+
+def _describe(error: dict[str, object]) -> str:
+    location = ".".join(str(part) for part in error.get("loc", []))  # type: ignore[attr-defined]
+    return f"{location}: {error.get('msg', '')}"
+
+
+def _register_routers() -> None:
+    from xinyong.api.routes import router
+
+    api.add_router("", router)
+
+
+_register_routers()
+__all__ = ["TokenAuth", "api"]

@@ -16,8 +16,9 @@ class Campaign(Basis):
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     summary = models.TextField(_("平台职责"), blank=True)
     targets = models.JSONField(_("量化要求"), default=list, blank=True)
-    units = models.ManyToManyField(Unit, through="CampaignUnit", related_name="campaigns",
-                                   verbose_name=_("单位"))
+    units: models.ManyToManyField[Unit, CampaignUnit] = models.ManyToManyField(
+        Unit, through="CampaignUnit", related_name="campaigns", verbose_name=_("单位")
+    )
 
     class Meta:
         ordering = ["number"]

@@ -11,5 +11,4 @@ ACTIONS = {
     "xinyong.admin.added": _("在管理后台新增"),
     "xinyong.admin.changed": _("在管理后台修改"),
     "xinyong.admin.deleted": _("在管理后台删除"),
-    "xinyong.keys.initialised": _("生成密钥"),
 }

@@ -50,6 +50,9 @@ class AuditHead(models.Model):
         verbose_name = _("审计链头")
         verbose_name_plural = _("审计链头")
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash}"
+
 
 class CalendarYear(models.Model):
     """A year whose official holiday schedule is known to the calendar."""

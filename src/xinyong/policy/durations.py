@@ -13,8 +13,7 @@ from pydantic_core import core_schema
 
 Unit = Literal["day", "working_day", "month", "year"]
 _PATTERN = re.compile(r"^\s*(\d+)\s+(working\s+days?|days?|months?|years?)\s*$")
-_UNITS: dict[str, Unit] = {"day": "day", "working": "working_day", "month": "month",
-                           "year": "year"}
+_UNITS: dict[str, Unit] = {"day": "day", "working": "working_day", "month": "month", "year": "year"}
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,8 @@ class Duration:
         match = _PATTERN.match(text)
         if not match:
             raise ValueError(
-                f"{text!r} is not a period such as '7 working days', '3 months' or '1 year'")
+                f"{text!r} is not a period such as '7 working days', '3 months' or '1 year'"
+            )
         word = match.group(2).split()[0].rstrip("s")
         return cls(int(match.group(1)), _UNITS[word])
 

@@ -38,8 +38,9 @@ class Source(models.Model):
 class Basis(models.Model):
     """Abstract: the legal basis a policy object cites (a source and where in it)."""
 
-    basis_source = models.ForeignKey(Source, models.PROTECT, related_name="+",
-                                     verbose_name=_("依据"))
+    basis_source = models.ForeignKey(
+        Source, models.PROTECT, related_name="+", verbose_name=_("依据")
+    )
     basis_section = models.CharField(_("依据条款"), max_length=200, blank=True)
 
     class Meta:

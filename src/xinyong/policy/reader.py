@@ -43,14 +43,20 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.where}: {self.message}" if self.where else \
-            f"{self.file}: {self.message}"
+        return (
+            f"{self.file}: {self.where}: {self.message}"
+            if self.where
+            else f"{self.file}: {self.message}"
+        )
 
 
 class PackInvalid(PolicyError):
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("policy.invalid", _("政策包有 %(count)d 处问题，未载入任何内容"),
-                         params={"count": len(problems)})
+        super().__init__(
+            "policy.invalid",
+            _("政策包有 %(count)d 处问题，未载入任何内容"),
+            params={"count": len(problems)},
+        )
         self.problems = problems
 
 
@@ -110,7 +116,8 @@ def read_pack(directory: str | Path) -> Pack:
         raise PackInvalid([Problem(str(path), "", "not a directory")])
     problems: list[Problem] = [
         Problem(extra.name, "", f"unknown file; a pack holds {', '.join(sorted(FILES))}")
-        for extra in sorted(path.glob("*.y*ml")) if extra.name not in FILES
+        for extra in sorted(path.glob("*.y*ml"))
+        if extra.name not in FILES
     ]
     parsed = {name: _parse(path / name, model, problems) for name, model in FILES.items()}
     if problems:
@@ -130,13 +137,20 @@ def expand_units(pack: Pack) -> list[schema.UnitSpec]:
     units = list(pack.units.units)
     for template in pack.units.per_prefecture:
         for prefecture in pack.regions.prefectures:
-            values = {"code": prefecture.code, "name": prefecture.name,
-                      "short_name": prefecture.short_name}
-            units.append(schema.UnitSpec(
-                code=template.code.format(**values), code_kind="pack",
-                name=template.name.format(**values),
-                short_name=template.short_name.format(**values),
-                aliases=[alias.format(**values) for alias in template.aliases],
-                region=prefecture.code, kind=template.kind,
-            ))
+            values = {
+                "code": prefecture.code,
+                "name": prefecture.name,
+                "short_name": prefecture.short_name,
+            }
+            units.append(
+                schema.UnitSpec(
+                    code=template.code.format(**values),
+                    code_kind="pack",
+                    name=template.name.format(**values),
+                    short_name=template.short_name.format(**values),
+                    aliases=[alias.format(**values) for alias in template.aliases],
+                    region=prefecture.code,
+                    kind=template.kind,
+                )
+            )
     return units

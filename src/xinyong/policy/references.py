@@ -11,8 +11,11 @@ from xinyong.policy.reader import Pack, Problem
 
 def _duplicates(file: str, what: str, keys: Iterable[object]) -> list[Problem]:
     counts = Counter(keys)
-    return [Problem(file, what, f"{key!r} appears {count} times")
-            for key, count in counts.items() if count > 1]
+    return [
+        Problem(file, what, f"{key!r} appears {count} times")
+        for key, count in counts.items()
+        if count > 1
+    ]
 
 
 class UnitIndex:

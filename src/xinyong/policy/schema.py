@@ -42,8 +42,9 @@ class Manifest(Strict):
 # --- sources.yaml ------------------------------------------------------------------
 class SourceSpec(Strict):
     key: Slug
-    kind: Literal["law", "regulation", "national_policy", "department_rule", "local_policy",
-                  "standard"]
+    kind: Literal[
+        "law", "regulation", "national_policy", "department_rule", "local_policy", "standard"
+    ]
     title: str
     document_number: str = ""
     issuer: str = ""
@@ -85,8 +86,16 @@ class RegionsFile(Strict):
 
 
 # --- units.yaml --------------------------------------------------------------------
-UnitKind = Literal["party", "government", "vertical", "judicial", "committee",
-                   "local_government", "local_office", "other"]
+UnitKind = Literal[
+    "party",
+    "government",
+    "vertical",
+    "judicial",
+    "committee",
+    "local_government",
+    "local_office",
+    "other",
+]
 
 
 class UnitSpec(Strict):
@@ -116,8 +125,7 @@ class UnitsFile(Strict):
 
 
 # --- catalogue.yaml ----------------------------------------------------------------
-FieldType = Literal["text", "choice", "multi_choice", "date", "amount_wan", "uscc",
-                    "id_number"]
+FieldType = Literal["text", "choice", "multi_choice", "date", "amount_wan", "uscc", "id_number"]
 
 
 class FieldSpec(Strict):
@@ -139,8 +147,9 @@ class FieldSpec(Strict):
 class RecordTypeSpec(Strict):
     code: Slug
     name: str
-    category: Literal["licensing", "penalty", "reward", "punishment", "watch",
-                      "qualification", "risk", "other"]
+    category: Literal[
+        "licensing", "penalty", "reward", "punishment", "watch", "qualification", "risk", "other"
+    ]
     nature: Literal["positive", "negative", "neutral"]
     public_for_persons: bool = False
     description: str = ""

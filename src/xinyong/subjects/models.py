@@ -21,7 +21,11 @@ class Region(models.Model):
     short_name = models.CharField(_("简称"), max_length=20, blank=True)
     level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("上级区划"),
     )
     former_codes = models.JSONField(_("曾用代码"), default=list, blank=True)
@@ -57,8 +61,9 @@ class Unit(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=50, db_index=True)
     aliases = models.JSONField(_("别称"), default=list, blank=True)
-    region = models.ForeignKey(Region, models.PROTECT, related_name="units",
-                               verbose_name=_("所在区划"))
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="units", verbose_name=_("所在区划")
+    )
     kind = models.CharField(_("单位类型"), max_length=20, choices=Kind.choices)
     active = models.BooleanField(_("有效"), default=True)
 
@@ -94,22 +99,38 @@ class Subject(models.Model):
         CLOSED = "closed", _("注销")
         REVOKED = "revoked", _("吊销")
 
-    public_id = models.CharField(_("公开标识"), max_length=20, unique=True,
-                                 default=new_public_id, editable=False)
+    public_id = models.CharField(
+        _("公开标识"), max_length=20, unique=True, default=new_public_id, editable=False
+    )
     kind = models.CharField(_("主体类别"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("名称"), max_length=200, db_index=True)
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True,
-                            unique=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True
+    )
     id_number_enc = models.TextField(_("身份证件号码（密文）"), blank=True, editable=False)
-    id_number_index = models.CharField(_("身份证件号码（盲索引）"), max_length=64, null=True,
-                                       blank=True, unique=True, editable=False)
-    id_number_masked = models.CharField(_("身份证件号码"), max_length=18, blank=True,
-                                        editable=False)
-    region = models.ForeignKey(Region, models.PROTECT, null=True, blank=True,
-                               related_name="subjects", verbose_name=_("所在区划"))
+    id_number_index = models.CharField(
+        _("身份证件号码（盲索引）"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+    )
+    id_number_masked = models.CharField(
+        _("身份证件号码"), max_length=18, blank=True, editable=False
+    )
+    region = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subjects",
+        verbose_name=_("所在区划"),
+    )
     legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
-                              default=Status.ACTIVE)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -120,8 +141,7 @@ class Subject(models.Model):
         permissions = [("reveal_id_number", _("查看完整身份证件号码（须说明用途并留痕）"))]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind="person", uscc__isnull=True)
-                | ~models.Q(kind="person"),
+                condition=models.Q(kind="person", uscc__isnull=True) | ~models.Q(kind="person"),
                 name="subject_person_has_no_uscc",
             ),
             models.CheckConstraint(

@@ -5,56 +5,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('policy', '0001_initial'),
-        ('subjects', '0001_initial'),
+        ("policy", "0001_initial"),
+        ("subjects", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('basis_section', models.CharField(blank=True, max_length=200, verbose_name='依据条款')),
-                ('number', models.PositiveSmallIntegerField(unique=True, verbose_name='序号')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='标识')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='英文名称')),
-                ('summary', models.TextField(blank=True, verbose_name='平台职责')),
-                ('targets', models.JSONField(blank=True, default=list, verbose_name='量化要求')),
-                ('basis_source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policy.source', verbose_name='依据')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "basis_section",
+                    models.CharField(blank=True, max_length=200, verbose_name="依据条款"),
+                ),
+                ("number", models.PositiveSmallIntegerField(unique=True, verbose_name="序号")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="标识")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="英文名称")),
+                ("summary", models.TextField(blank=True, verbose_name="平台职责")),
+                ("targets", models.JSONField(blank=True, default=list, verbose_name="量化要求")),
+                (
+                    "basis_source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="policy.source",
+                        verbose_name="依据",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专项治理',
-                'verbose_name_plural': '专项治理',
-                'ordering': ['number'],
+                "verbose_name": "专项治理",
+                "verbose_name_plural": "专项治理",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='CampaignUnit',
+            name="CampaignUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', '牵头单位'), ('participant', '参与单位')], max_length=12, verbose_name='角色')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='campaigns.campaign')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaign_links', to='subjects.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "牵头单位"), ("participant", "参与单位")],
+                        max_length=12,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="campaign_links",
+                        to="subjects.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专项治理单位',
-                'verbose_name_plural': '专项治理单位',
-                'ordering': ['campaign', 'role', 'position'],
+                "verbose_name": "专项治理单位",
+                "verbose_name_plural": "专项治理单位",
+                "ordering": ["campaign", "role", "position"],
             },
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='units',
-            field=models.ManyToManyField(related_name='campaigns', through='campaigns.CampaignUnit', to='subjects.unit', verbose_name='单位'),
+            model_name="campaign",
+            name="units",
+            field=models.ManyToManyField(
+                related_name="campaigns",
+                through="campaigns.CampaignUnit",
+                to="subjects.unit",
+                verbose_name="单位",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaignunit',
-            constraint=models.UniqueConstraint(fields=('campaign', 'unit'), name='campaign_unit_once'),
+            model_name="campaignunit",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "unit"), name="campaign_unit_once"
+            ),
         ),
     ]

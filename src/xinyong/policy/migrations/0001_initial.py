@@ -5,67 +5,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PackLoad',
+            name="PackLoad",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pack_id', models.CharField(max_length=60, verbose_name='政策包')),
-                ('version', models.CharField(max_length=40, verbose_name='版本')),
-                ('digest', models.CharField(max_length=64, verbose_name='摘要')),
-                ('loaded_at', models.DateTimeField(auto_now_add=True, verbose_name='载入时间')),
-                ('loaded_by', models.CharField(max_length=200, verbose_name='操作者')),
-                ('summary', models.JSONField(default=dict, verbose_name='变更统计')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("pack_id", models.CharField(max_length=60, verbose_name="政策包")),
+                ("version", models.CharField(max_length=40, verbose_name="版本")),
+                ("digest", models.CharField(max_length=64, verbose_name="摘要")),
+                ("loaded_at", models.DateTimeField(auto_now_add=True, verbose_name="载入时间")),
+                ("loaded_by", models.CharField(max_length=200, verbose_name="操作者")),
+                ("summary", models.JSONField(default=dict, verbose_name="变更统计")),
             ],
             options={
-                'verbose_name': '政策包载入',
-                'verbose_name_plural': '政策包载入记录',
-                'ordering': ['-loaded_at'],
-                'get_latest_by': 'loaded_at',
+                "verbose_name": "政策包载入",
+                "verbose_name_plural": "政策包载入记录",
+                "ordering": ["-loaded_at"],
+                "get_latest_by": "loaded_at",
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('key', models.SlugField(max_length=60, primary_key=True, serialize=False, verbose_name='标识')),
-                ('kind', models.CharField(choices=[('law', '法律'), ('regulation', '行政法规'), ('national_policy', '国家政策文件'), ('department_rule', '部门规章'), ('local_policy', '地方政策文件'), ('standard', '标准')], max_length=20, verbose_name='类型')),
-                ('title', models.CharField(max_length=300, verbose_name='名称')),
-                ('document_number', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('issuer', models.CharField(blank=True, max_length=200, verbose_name='发布机关')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='发布日期')),
-                ('effective_from', models.DateField(blank=True, null=True, verbose_name='施行日期')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
+                (
+                    "key",
+                    models.SlugField(
+                        max_length=60, primary_key=True, serialize=False, verbose_name="标识"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("law", "法律"),
+                            ("regulation", "行政法规"),
+                            ("national_policy", "国家政策文件"),
+                            ("department_rule", "部门规章"),
+                            ("local_policy", "地方政策文件"),
+                            ("standard", "标准"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="名称")),
+                (
+                    "document_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="文号"),
+                ),
+                ("issuer", models.CharField(blank=True, max_length=200, verbose_name="发布机关")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="发布日期")),
+                (
+                    "effective_from",
+                    models.DateField(blank=True, null=True, verbose_name="施行日期"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '依据来源',
-                'verbose_name_plural': '依据来源',
-                'ordering': ['key'],
+                "verbose_name": "依据来源",
+                "verbose_name_plural": "依据来源",
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='Rule',
+            name="Rule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('basis_section', models.CharField(blank=True, max_length=200, verbose_name='依据条款')),
-                ('key', models.SlugField(max_length=80, unique=True, verbose_name='标识')),
-                ('kind', models.CharField(db_index=True, max_length=40, verbose_name='规则类型')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('effective_from', models.DateField(blank=True, null=True, verbose_name='生效日期')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='失效日期')),
-                ('body', models.JSONField(default=dict, verbose_name='内容')),
-                ('active', models.BooleanField(default=True, verbose_name='有效')),
-                ('basis_source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policy.source', verbose_name='依据')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "basis_section",
+                    models.CharField(blank=True, max_length=200, verbose_name="依据条款"),
+                ),
+                ("key", models.SlugField(max_length=80, unique=True, verbose_name="标识")),
+                ("kind", models.CharField(db_index=True, max_length=40, verbose_name="规则类型")),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "effective_from",
+                    models.DateField(blank=True, null=True, verbose_name="生效日期"),
+                ),
+                ("effective_to", models.DateField(blank=True, null=True, verbose_name="失效日期")),
+                ("body", models.JSONField(default=dict, verbose_name="内容")),
+                ("active", models.BooleanField(default=True, verbose_name="有效")),
+                (
+                    "basis_source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="policy.source",
+                        verbose_name="依据",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '规则',
-                'verbose_name_plural': '规则',
-                'ordering': ['kind', 'key'],
+                "verbose_name": "规则",
+                "verbose_name_plural": "规则",
+                "ordering": ["kind", "key"],
             },
         ),
     ]

@@ -5,33 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('policy', '0001_initial'),
+        ("policy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RecordType',
+            name="RecordType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('basis_section', models.CharField(blank=True, max_length=200, verbose_name='依据条款')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='标识')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('category', models.CharField(choices=[('licensing', '行政许可'), ('penalty', '行政处罚'), ('reward', '守信激励'), ('punishment', '失信惩戒'), ('watch', '重点关注'), ('qualification', '资质资格'), ('risk', '风险提示'), ('other', '其他')], max_length=20, verbose_name='信息类别')),
-                ('nature', models.CharField(choices=[('positive', '正面'), ('negative', '负面'), ('neutral', '中性')], max_length=10, verbose_name='性质')),
-                ('public_for_persons', models.BooleanField(default=False, verbose_name='自然人信息可公示')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('fields', models.JSONField(blank=True, default=list, verbose_name='标准字段')),
-                ('active', models.BooleanField(default=True, verbose_name='有效')),
-                ('basis_source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policy.source', verbose_name='依据')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "basis_section",
+                    models.CharField(blank=True, max_length=200, verbose_name="依据条款"),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="标识")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("licensing", "行政许可"),
+                            ("penalty", "行政处罚"),
+                            ("reward", "守信激励"),
+                            ("punishment", "失信惩戒"),
+                            ("watch", "重点关注"),
+                            ("qualification", "资质资格"),
+                            ("risk", "风险提示"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="信息类别",
+                    ),
+                ),
+                (
+                    "nature",
+                    models.CharField(
+                        choices=[("positive", "正面"), ("negative", "负面"), ("neutral", "中性")],
+                        max_length=10,
+                        verbose_name="性质",
+                    ),
+                ),
+                (
+                    "public_for_persons",
+                    models.BooleanField(default=False, verbose_name="自然人信息可公示"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                ("fields", models.JSONField(blank=True, default=list, verbose_name="标准字段")),
+                ("active", models.BooleanField(default=True, verbose_name="有效")),
+                (
+                    "basis_source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="policy.source",
+                        verbose_name="依据",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '信用信息类型',
-                'verbose_name_plural': '信用信息目录',
-                'ordering': ['code'],
+                "verbose_name": "信用信息类型",
+                "verbose_name_plural": "信用信息目录",
+                "ordering": ["code"],
             },
         ),
     ]

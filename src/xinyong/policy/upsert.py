@@ -1,0 +1,89 @@
+"""Create-or-update of one policy object, with an audit event only when it changes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.db import models
+
+from xinyong.core import audit
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _comparable(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+class Upserter:
+    """Applies pack objects to one model and counts what happened to them."""
+
+    def __init__(self, actor: audit.Actor) -> None:
+        self.actor = actor
+        self.counts: dict[str, Counter[str]] = {}
+
+    def _count(self, model: type[models.Model], outcome: str) -> None:
+        self.counts.setdefault(model._meta.label_lower, Counter())[outcome] += 1
+
+    def upsert(self, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
+        obj = model._default_manager.filter(**lookup).first()
+        if obj is None:
+            obj = model._default_manager.create(**lookup, **values)
+            audit.record(
+                "xinyong.policy.object_created", self.actor, obj, {"values": _jsonable(values)}
+            )
+            self._count(model, "created")
+            return obj
+        changed = {
+            name: value
+            for name, value in values.items()
+            if _comparable(getattr(obj, name)) != _comparable(value)
+        }
+        if not changed:
+            self._count(model, "unchanged")
+            return obj
+        before = {name: _jsonable(getattr(obj, name)) for name in changed}
+        for name, value in changed.items():
+            setattr(obj, name, value)
+        obj.save(update_fields=list(changed))
+        audit.record(
+            "xinyong.policy.object_updated",
+            self.actor,
+            obj,
+            {"before": before, "after": _jsonable(changed)},
+        )
+        self._count(model, "updated")
+        return obj
+
+    def retire_others(self, model: type[M], field: str, keep: Iterable[Any]) -> None:
+        """Deactivate rows the pack no longer lists; they stay for history and references."""
+        stale = model._default_manager.filter(active=True).exclude(**{f"{field}__in": list(keep)})
+        for obj in stale:
+            obj.active = False  # type: ignore[attr-defined]
+            obj.save(update_fields=["active"])
+            audit.record("xinyong.policy.object_retired", self.actor, obj)
+            self._count(model, "retired")
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            counts["created"] or counts["updated"] or counts["retired"]
+            for counts in self.counts.values()
+        )
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        return {label: dict(counts) for label, counts in sorted(self.counts.items())}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

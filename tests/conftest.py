@@ -1,0 +1,50 @@
+"""Shared fixtures: a small cast of units, users and the loaded policy pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xinyong.subjects.models import Region, Unit
+
+PACK = Path(__file__).resolve().parent.parent / "policies" / "yunnan-2019"
+
+
+@pytest.fixture
+def province(db) -> Region:
+    return Region.objects.create(
+        code="530000", name="云南省", short_name="云南", level=Region.Level.PROVINCE
+    )
+
+
+@pytest.fixture
+def unit_a(province) -> Unit:
+    return Unit.objects.create(
+        code="T-UNIT-A",
+        code_kind="pack",
+        name="测试甲单位",
+        short_name="甲单位",
+        region=province,
+        kind="government",
+    )
+
+
+@pytest.fixture
+def unit_b(province) -> Unit:
+    return Unit.objects.create(
+        code="T-UNIT-B",
+        code_kind="pack",
+        name="测试乙单位",
+        short_name="乙单位",
+        region=province,
+        kind="government",
+    )
+
+
+@pytest.fixture
+def loaded_pack(db):
+    from xinyong.core.audit import Actor
+    from xinyong.policy.loader import load_pack
+
+    return load_pack(PACK, Actor.cli())

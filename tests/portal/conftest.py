@@ -1,0 +1,1 @@
+from tests.browser import chromium, page  # noqa: F401  (fixtures)
