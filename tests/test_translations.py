@@ -34,8 +34,12 @@ def test_the_catalogue_holds_every_marked_string_in_the_source(tmp_path):
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("migrations", "*.mo"))
     # Without settings, makemessages scans the current folder only: the copy.
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    subprocess.run([sys.executable, "-m", "django", "makemessages", "-l", "en", "-v", "0"],
-                   cwd=copy, check=True, env=env)
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "en", "-v", "0"],
+        cwd=copy,
+        check=True,
+        env=env,
+    )
     fresh = polib.pofile(str(copy / "locale" / "en" / "LC_MESSAGES" / "django.po"))
     missing = sorted({e.msgid for e in fresh if not e.obsolete} - {e.msgid for e in _catalogue()})
     assert missing == [], "run `make catalogue` and translate the new strings"

@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> None:
 
     args = list(sys.argv if argv is None else argv)
     args[0] = "xinyong"
+    if len(args) > 1 and not args[1].startswith("-"):
+        # Commands are spelt with hyphens (`xinyong demo-data`); their modules cannot be.
+        args[1] = args[1].replace("-", "_")
     try:
         execute_from_command_line(args)
     except ImproperlyConfigured as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI from its own static files instead of a CDN
     "xinyong.core",
     "xinyong.subjects",
     "xinyong.records",
@@ -119,6 +121,8 @@ STORAGES = {
 # Static files are served from the apps' folders through the finders, so the demo and
 # the tests need no `collectstatic`; production runs `xinyong collectstatic` once.
 WHITENOISE_USE_FINDERS = True
+# ... and WhiteNoise's note that STATIC_ROOT was never collected is noise there.
+warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 MEDIA_ROOT = VAR_DIR / "media"
 
 LOGGING = {

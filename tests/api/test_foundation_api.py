@@ -46,3 +46,9 @@ def test_it_lists_the_campaigns_of_the_loaded_pack(client, loaded_pack):
     campaigns = client.get("/api/v1/campaigns").json()
     assert [c["number"] for c in campaigns] == list(range(1, 20))
     assert all(c["lead"] and c["basis"]["source"] for c in campaigns)
+
+
+def test_the_interactive_docs_load_no_asset_from_a_cdn(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui" in html
+    assert "cdn." not in html and "https://" not in html

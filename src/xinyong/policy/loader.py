@@ -209,6 +209,7 @@ def _sync_campaign_units(
     current = sorted(campaign.links.values_list("unit_id", "role", "position"))
     if current == sorted(wanted):
         return
+    outcome = "updated" if current else "created"
     campaign.links.all().delete()
     CampaignUnit.objects.bulk_create(
         CampaignUnit(campaign=campaign, unit_id=unit_id, role=role, position=position)
@@ -220,7 +221,7 @@ def _sync_campaign_units(
         campaign,
         {"units": [[unit_id, role] for unit_id, role, _ in wanted]},
     )
-    upserter._count(CampaignUnit, "updated")
+    upserter.count(CampaignUnit, outcome)
 
 
 def _apply_calendar(pack: Pack, actor: audit.Actor) -> list[int]:

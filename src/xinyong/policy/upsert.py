@@ -24,7 +24,7 @@ class Upserter:
         self.actor = actor
         self.counts: dict[str, Counter[str]] = {}
 
-    def _count(self, model: type[models.Model], outcome: str) -> None:
+    def count(self, model: type[models.Model], outcome: str) -> None:
         self.counts.setdefault(model._meta.label_lower, Counter())[outcome] += 1
 
     def upsert(self, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
@@ -34,7 +34,7 @@ class Upserter:
             audit.record(
                 "xinyong.policy.object_created", self.actor, obj, {"values": _jsonable(values)}
             )
-            self._count(model, "created")
+            self.count(model, "created")
             return obj
         changed = {
             name: value
@@ -42,7 +42,7 @@ class Upserter:
             if _comparable(getattr(obj, name)) != _comparable(value)
         }
         if not changed:
-            self._count(model, "unchanged")
+            self.count(model, "unchanged")
             return obj
         before = {name: _jsonable(getattr(obj, name)) for name in changed}
         for name, value in changed.items():
@@ -54,7 +54,7 @@ class Upserter:
             obj,
             {"before": before, "after": _jsonable(changed)},
         )
-        self._count(model, "updated")
+        self.count(model, "updated")
         return obj
 
     def retire_others(self, model: type[M], field: str, keep: Iterable[Any]) -> None:
@@ -64,7 +64,7 @@ class Upserter:
             obj.active = False  # type: ignore[attr-defined]
             obj.save(update_fields=["active"])
             audit.record("xinyong.policy.object_retired", self.actor, obj)
-            self._count(model, "retired")
+            self.count(model, "retired")
 
     @property
     def changed(self) -> bool:

@@ -13,11 +13,13 @@ already issued. Uniqueness comes from arithmetic instead:
    multiplier `a` is coprime to M and `a`, `b` depend on the seed. Multiplication by a
    unit modulo M is a bijection, so n ≠ m gives different points for all n, m < M:
    no two codes collide within a run, and a different seed gives different codes.
+   M is about 9.9·10⁸ for bodies and 1.7·10⁹ for persons with Yunnan's 129 counties,
+   far beyond the millions a benchmark needs; `Bijection` refuses n ≥ M.
 3. A person's point is split into (slot, day, j) with mixed radix. A slot is one
    ID region code plus a block number; a county with weight w owns w slots, and block
    k with j gives the sequence number 1 + k·J + j (J = 999 // max weight), so counties
    are weighted by population and (code, birth date, sequence) stays injective.
-   Before that split, three hash-and-add steps shuffle the triple (each one invertible,
+   After the split, three hash-and-add steps shuffle the triple (each one invertible,
    see `_scramble`), so consecutive persons do not share a birthday pattern.
 
 The same count and seed always give the same rows; running the insertion twice adds
