@@ -9,7 +9,7 @@ DEMO_SUBJECTS ?= 3000
 export XINYONG_VAR_DIR ?= $(CURDIR)/var
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
-.PHONY: install system-deps messages catalogue demo serve test lint typecheck pytest bench clean
+.PHONY: install system-deps messages catalogue demo serve test lint typecheck pytest clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,8 +51,8 @@ demo: install
 	$(BIN)/xinyong runserver 127.0.0.1:$(PORT) --noreload
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src
@@ -63,9 +63,6 @@ pytest: install system-deps
 	$(BIN)/python -m pytest -q --postgres
 
 test: lint typecheck pytest
-
-bench: install system-deps
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .mypy_cache .ruff_cache
