@@ -137,6 +137,7 @@ def _apply_units(pack: Pack, upserter: Upserter) -> None:
 
 
 def _apply_catalogue(pack: Pack, upserter: Upserter) -> None:
+    data_format = pack.catalogue.model_dump(mode="json", exclude={"record_types"})
     for spec in pack.catalogue.record_types:
         upserter.upsert(
             RecordType,
@@ -148,6 +149,7 @@ def _apply_catalogue(pack: Pack, upserter: Upserter) -> None:
                 "public_for_persons": spec.public_for_persons,
                 "description": spec.description,
                 "fields": [field.model_dump(mode="json") for field in spec.fields],
+            "data_format": data_format,
                 "active": True,
                 **_basis(spec.basis),
             },

@@ -128,10 +128,19 @@ class UnitsFile(Strict):
 FieldType = Literal["text", "choice", "multi_choice", "date", "amount_wan", "uscc", "id_number"]
 
 
+# What a field means to the platform, whatever its code in a given record type.
+FieldRole = Literal[
+    "subject_name", "subject_kind", "uscc", "id_number", "legal_representative",
+    "legal_representative_id", "document_number", "decision_date", "categories",
+    "validity_from", "validity_to", "status", "source_unit_uscc", "deciding_unit_uscc",
+]
+
+
 class FieldSpec(Strict):
     code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
     name: str
     type: FieldType = "text"
+    role: FieldRole | None = None
     required: bool = False
     required_for: list[SubjectKind] = []
     choices: list[str] = []
@@ -159,14 +168,32 @@ class RecordTypeSpec(Strict):
     @field_validator("fields")
     @classmethod
     def _unique_fields(cls, fields: list[FieldSpec]) -> list[FieldSpec]:
-        codes = [spec.code for spec in fields]
-        duplicates = sorted({code for code in codes if codes.count(code) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate field codes: {', '.join(duplicates)}")
+        for what, keys in (("codes", [f.code for f in fields]),
+                           ("roles", [f.role for f in fields if f.role])):
+            duplicates = sorted({key for key in keys if keys.count(key) > 1})
+            if duplicates:
+                raise ValueError(f"duplicate field {what}: {', '.join(duplicates)}")
         return fields
+
+    @model_validator(mode="after")
+    def _ingestible(self) -> RecordTypeSpec:
+        """A type with fields can be imported only if the fields say who and what it is."""
+        roles = {spec.role for spec in self.fields}
+        missing = sorted(INGEST_ROLES - roles) if self.fields else []
+        if missing:
+            raise ValueError(f"fields need the roles {', '.join(missing)}")
+        return self
+
+
+INGEST_ROLES = {"subject_name", "subject_kind", "uscc", "id_number", "document_number",
+                "decision_date"}
 
 
 class CatalogueFile(Strict):
+    empty_values: list[str] = []
+    empty_dates: list[date] = []
+    status_values: dict[str, Literal["normal", "revoked", "disputed"]] = {}
+    indefinite_date: date | None = None
     record_types: list[RecordTypeSpec]
 
 
