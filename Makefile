@@ -6,10 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 DEMO_SUBJECTS ?= 3000
+# `make bench BENCH_ARGS='--rows 20000 --db sqlite'` for a quick run; full size by default.
+BENCH_ARGS ?=
 export XINYONG_VAR_DIR ?= $(CURDIR)/var
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 
-.PHONY: install system-deps messages catalogue demo serve test lint typecheck pytest clean
+.PHONY: install system-deps messages catalogue demo serve test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,8 +53,8 @@ demo: install
 	$(BIN)/xinyong runserver 127.0.0.1:$(PORT) --noreload
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src
@@ -63,6 +65,10 @@ pytest: install system-deps
 	$(BIN)/python -m pytest -q --postgres
 
 test: lint typecheck pytest
+
+# Ingestion speed on SQLite and PostgreSQL beside the raw load of the same rows (bench/).
+bench: install system-deps
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import chromium, page  # noqa: F401  (session-wide browser fixtures)
 from xinyong.subjects.models import Region, Unit
 
 PACK = Path(__file__).resolve().parent.parent / "policies" / "yunnan-2019"

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "xinyong.accounts",
     "xinyong.policy",
     "xinyong.portal",
+    "xinyong.console",
     "xinyong.api",
 ]
 
@@ -95,6 +96,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("XINYONG_SQLITE_TIMEOUT", 30, minimum=1),
     }
+# The records API takes up to 10,000 rows per call (about 7 MB of JSON); raise a reverse
+# proxy's body limit to match.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

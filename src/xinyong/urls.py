@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("console/", include("xinyong.console.urls")),
     path("", include("xinyong.portal.urls")),
 ]

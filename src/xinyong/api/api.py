@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from xinyong.api.auth import TokenAuth
@@ -53,10 +53,23 @@ def _describe(error: dict[str, object]) -> str:
     return f"{location}: {error.get('msg', '')}"
 
 
+@api.exception_handler(HttpError)
+def unparsable_request(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # A body that is not JSON at all: ninja raises HttpError(400, "Cannot parse request
+    # body"); answer it in the error shape of every other error.
+    error = InvalidInput(
+        "request.invalid", _("请求格式不正确：%(detail)s"), params={"detail": str(exc)}
+    )
+    error.status = exc.status_code
+    return _error(request, error)
+
+
 def _register_routers() -> None:
     from xinyong.api.routes import router
+    from xinyong.records.api import router as records_router
 
     api.add_router("", router)
+    api.add_router("", records_router)
 
 
 _register_routers()

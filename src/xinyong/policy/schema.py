@@ -130,9 +130,20 @@ FieldType = Literal["text", "choice", "multi_choice", "date", "amount_wan", "usc
 
 # What a field means to the platform, whatever its code in a given record type.
 FieldRole = Literal[
-    "subject_name", "subject_kind", "uscc", "id_number", "legal_representative",
-    "legal_representative_id", "document_number", "decision_date", "categories",
-    "validity_from", "validity_to", "status", "source_unit_uscc", "deciding_unit_uscc",
+    "subject_name",
+    "subject_kind",
+    "uscc",
+    "id_number",
+    "legal_representative",
+    "legal_representative_id",
+    "document_number",
+    "decision_date",
+    "categories",
+    "validity_from",
+    "validity_to",
+    "status",
+    "source_unit_uscc",
+    "deciding_unit_uscc",
 ]
 
 
@@ -163,13 +174,15 @@ class RecordTypeSpec(Strict):
     public_for_persons: bool = False
     description: str = ""
     basis: BasisRef
+    # Which kinds of unit may report this type; empty means any unit.
+    reported_by: list[UnitKind] = []
     fields: list[FieldSpec] = []
 
     @field_validator("fields")
     @classmethod
     def _unique_fields(cls, fields: list[FieldSpec]) -> list[FieldSpec]:
-        for what, keys in (("codes", [f.code for f in fields]),
-                           ("roles", [f.role for f in fields if f.role])):
+        roles: list[str] = [f.role for f in fields if f.role]
+        for what, keys in (("codes", [f.code for f in fields]), ("roles", roles)):
             duplicates = sorted({key for key in keys if keys.count(key) > 1})
             if duplicates:
                 raise ValueError(f"duplicate field {what}: {', '.join(duplicates)}")
@@ -185,8 +198,14 @@ class RecordTypeSpec(Strict):
         return self
 
 
-INGEST_ROLES = {"subject_name", "subject_kind", "uscc", "id_number", "document_number",
-                "decision_date"}
+INGEST_ROLES = {
+    "subject_name",
+    "subject_kind",
+    "uscc",
+    "id_number",
+    "document_number",
+    "decision_date",
+}
 
 
 class CatalogueFile(Strict):

@@ -23,5 +23,10 @@ class RowError:
 
     def as_dict(self) -> dict[str, Any]:
         error = self.as_error()
-        return {"row": self.row, "field": self.field, "code": self.code,
-                "message": error.message_in("zh-hans"), "message_en": error.message_in("en")}
+        return {
+            "row": self.row,
+            "field": self.field,
+            "code": self.code,
+            "message": error.message_in("zh-hans"),
+            "message_en": error.message_in("en"),
+        }

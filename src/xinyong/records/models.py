@@ -36,6 +36,7 @@ class RecordType(Basis):
     fields = models.JSONField(_("标准字段"), default=list, blank=True)
     # How departments write "nothing", statuses and "indefinite" (catalogue.yaml).
     data_format = models.JSONField(_("数据格式约定"), default=dict, blank=True)
+    reported_by = models.JSONField(_("可报送的单位类型"), default=list, blank=True)
     active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
@@ -80,15 +81,24 @@ class Batch(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
 
-    unit = models.ForeignKey("subjects.Unit", models.PROTECT, related_name="batches",
-                             verbose_name=_("报送单位"))
-    record_type = models.ForeignKey(RecordType, models.PROTECT, related_name="batches",
-                                    verbose_name=_("信息类型"))
+    unit = models.ForeignKey(
+        "subjects.Unit", models.PROTECT, related_name="batches", verbose_name=_("报送单位")
+    )
+    record_type = models.ForeignKey(
+        RecordType, models.PROTECT, related_name="batches", verbose_name=_("信息类型")
+    )
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
-    file = models.ForeignKey(StoredFile, models.PROTECT, null=True, blank=True,
-                             related_name="batches", verbose_name=_("文件"))
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
-                              default=Status.PENDING)
+    file = models.ForeignKey(
+        StoredFile,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="batches",
+        verbose_name=_("文件"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     actor = models.CharField(_("操作者"), max_length=200)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -122,28 +132,34 @@ class CreditRecord(models.Model):
         REVOKED = "revoked", _("撤销")
         DISPUTED = "disputed", _("异议")
 
-    subject = models.ForeignKey("subjects.Subject", models.PROTECT, related_name="records",
-                                verbose_name=_("信用主体"))
-    record_type = models.ForeignKey(RecordType, models.PROTECT, related_name="records",
-                                    verbose_name=_("信息类型"))
-    unit = models.ForeignKey("subjects.Unit", models.PROTECT, related_name="records",
-                             verbose_name=_("报送单位"))
+    subject = models.ForeignKey(
+        "subjects.Subject", models.PROTECT, related_name="records", verbose_name=_("信用主体")
+    )
+    record_type = models.ForeignKey(
+        RecordType, models.PROTECT, related_name="records", verbose_name=_("信息类型")
+    )
+    unit = models.ForeignKey(
+        "subjects.Unit", models.PROTECT, related_name="records", verbose_name=_("报送单位")
+    )
     document_number = models.CharField(_("决定文书号"), max_length=200)
     decision_date = models.DateField(_("决定日期"), db_index=True)
     categories = models.JSONField(_("类别"), default=list)
     severity = models.CharField(_("严重程度"), max_length=10, default="general")
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
-                              default=Status.NORMAL, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.NORMAL, db_index=True
+    )
     payload = models.JSONField(_("标准字段"), default=dict)
     sealed = models.JSONField(_("加密字段"), default=dict, blank=True)
     content_hash = models.CharField(_("内容摘要"), max_length=64)
     version = models.PositiveIntegerField(_("版本"), default=1)
+    version_hash = models.CharField(_("最新版本哈希"), max_length=64)
     received_at = models.DateTimeField(_("接收时间"))
     publication_deadline = models.DateField(_("公开期限"), null=True, blank=True)
     publicity_start = models.DateField(_("公示起始"), null=True, blank=True)
     publicity_end = models.DateField(_("公示截止"), null=True, blank=True)
-    batch = models.ForeignKey(Batch, models.PROTECT, related_name="records",
-                              verbose_name=_("最近批次"))
+    batch = models.ForeignKey(
+        Batch, models.PROTECT, related_name="records", verbose_name=_("最近批次")
+    )
 
     class Meta:
         ordering = ["-decision_date", "id"]
@@ -169,8 +185,7 @@ class RecordVersion(models.Model):
     created_at = models.DateTimeField(_("时间"))
     actor = models.CharField(_("操作者"), max_length=200)
     reason = models.CharField(_("原因"), max_length=200)
-    batch = models.ForeignKey(Batch, models.PROTECT, null=True, blank=True,
-                              related_name="versions")
+    batch = models.ForeignKey(Batch, models.PROTECT, null=True, blank=True, related_name="versions")
     status = models.CharField(_("状态"), max_length=10)
     payload = models.JSONField(_("内容"))
     prev_hash = models.CharField(_("前一哈希"), max_length=64)
@@ -203,8 +218,7 @@ class QuarantinedRow(models.Model):
     row_number = models.PositiveIntegerField(_("行号"))
     cells_enc = models.TextField(_("原始数据（密文）"))
     errors = models.JSONField(_("错误"))
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices,
-                              default=Status.OPEN)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN)
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
     class Meta:

@@ -1,0 +1,28 @@
+"""`python -m bench [--rows N] [--db sqlite|postgres|both] [--only ingest]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bench import ingest
+
+BENCHMARKS = {"ingest": ingest.main}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--only", choices=sorted(BENCHMARKS), action="append", help="run only this benchmark"
+    )
+    ingest.add_arguments(parser)
+    args = parser.parse_args(argv)
+    for name in args.only or sorted(BENCHMARKS):
+        status = BENCHMARKS[name](args)
+        if status:
+            return status
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
