@@ -370,6 +370,21 @@ def _memoised(parse: Parser) -> Parser:
     return parse_memoised
 
 
+def _lookup_parser(
+    name: str, mapping: Mapping[str, str], allowed: str, code: str, message: Promise
+) -> Parser:
+    """A cell that must be one of `mapping`'s keys; the value is what the key maps to."""
+
+    def parse(text: str) -> tuple[str, str] | _Reject:
+        value = mapping.get(text)
+        if value is None:
+            params = (("name", name), ("value", _shown(text)), ("allowed", allowed))
+            return _Reject(code, message, params)
+        return value, value
+
+    return parse
+
+
 class RowValidator:
     """Validates rows of one record type; build one per import (it memoises)."""
 
@@ -479,20 +494,9 @@ class RowValidator:
         return parse
 
     def _choice_parser(self, name: str, choices: list[str]) -> Parser:
-        canonical = self._choices(choices)
-        allowed = "、".join(choices)
-
-        def parse(text: str) -> tuple[str, str] | _Reject:
-            value = canonical.get(text)
-            if value is None:
-                return _Reject(
-                    "field.choice",
-                    CHOICE,
-                    (("name", name), ("value", _shown(text)), ("allowed", allowed)),
-                )
-            return value, value
-
-        return parse
+        return _lookup_parser(
+            name, self._choices(choices), "、".join(choices), "field.choice", CHOICE
+        )
 
     def _multi_choice_parser(self, name: str, choices: list[str]) -> Parser:
         canonical = self._choices(choices)
@@ -514,19 +518,7 @@ class RowValidator:
 
     def _status_parser(self, name: str) -> Parser:
         statuses = self.status_values
-        allowed = "、".join(statuses)
-
-        def parse(text: str) -> tuple[str, str] | _Reject:
-            status = statuses.get(text)
-            if status is None:
-                return _Reject(
-                    "field.status",
-                    STATUS,
-                    (("name", name), ("value", _shown(text)), ("allowed", allowed)),
-                )
-            return status, status
-
-        return parse
+        return _lookup_parser(name, statuses, "、".join(statuses), "field.status", STATUS)
 
     def _date_parser(self, name: str, *, future: bool) -> Parser:
         today, empty_dates = self.today, self.empty_dates
