@@ -163,6 +163,10 @@ def test_the_error_report_downloads_as_xlsx(clerk_client, inline_imports):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response.content[:2] == b"PK"
+    # The report may hold full ID numbers: who exported it, and why, is in the audit log.
+    event = AuditEvent.objects.get(action="xinyong.batch.error_report_exported")
+    assert event.actor.endswith(":clerk-gat") and event.object_id == str(batch.pk)
+    assert event.data["purpose"] and event.data["rows"] == 1
 
 
 def test_start_import_refuses_a_bad_file_before_starting_a_batch(loaded_pack, tmp_path):

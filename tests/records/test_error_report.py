@@ -19,6 +19,7 @@ from tests.records.test_import_command import (
 )
 from xinyong.accounts.tokens import create_token
 from xinyong.core.audit import Actor
+from xinyong.core.models import AuditEvent
 from xinyong.records.models import Batch
 from xinyong.records.report import error_report
 
@@ -103,3 +104,5 @@ def test_the_import_command_writes_a_report_that_opens(loaded_pack, tmp_path):
     run_import(penalty_csv(tmp_path), "--report", str(report))
     header, *rows = _rows(load_workbook(report).active)
     assert header[0] == "行号" and header[-1] == "错误 / errors" and len(rows) == 4
+    event = AuditEvent.objects.get(action="xinyong.batch.error_report_exported")
+    assert event.actor.startswith("cli:") and event.data["rows"] == 4

@@ -187,10 +187,10 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _visible_batch(request, pk)
     if not access.may_submit(request.user, batch.unit_id):
         return access.forbidden(request)  # the report holds full ID numbers
-    from xinyong.records.report import error_report as build_report
+    from xinyong.records.report import export_error_report
 
     response = HttpResponse(
-        build_report(batch),
+        export_error_report(batch, Actor.for_user(request.user)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-errors.xlsx"'

@@ -39,7 +39,7 @@ from xinyong.core.audit import Actor
 from xinyong.core.errors import InvalidInput, XinyongError
 from xinyong.records.imports import find_record_type, import_file
 from xinyong.records.pipeline import ImportResult
-from xinyong.records.report import error_report
+from xinyong.records.report import export_error_report
 from xinyong.subjects.services import find_unit
 
 FILE_MISSING = _("找不到要导入的文件：%(path)s")
@@ -176,5 +176,5 @@ class Command(BaseCommand):
             )
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(error_report(result.batch))
+        path.write_bytes(export_error_report(result.batch, Actor.cli()))
         note.write(f"错误报告 / error report: {path} ({result.rejected} 行 rows)")
