@@ -138,3 +138,15 @@ def test_the_database_holds_no_clear_id_number_after_an_import(loaded_pack):
             cursor.execute(f"SELECT * FROM {table}")  # fixed table names
             text = str(cursor.fetchall())
             assert id_number() not in text and id_number(sequence="456") not in text, table
+
+
+def test_a_penalty_row_with_status_revoked_revokes_the_record_and_keeps_its_history(loaded_pack):
+    _run([penalty()])
+    result = _run([penalty(CF_ZT="1")])
+    assert result.updated == 1
+    record = CreditRecord.objects.get()
+    assert record.status == "revoked"
+    assert list(record.versions.order_by("number").values_list("status", flat=True)) == [
+        "normal",
+        "revoked",
+    ]

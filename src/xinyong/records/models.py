@@ -132,21 +132,36 @@ class CreditRecord(models.Model):
         REVOKED = "revoked", _("撤销")
         DISPUTED = "disputed", _("异议")
 
+    # No single-column indexes on the foreign keys or the status: each costs every import
+    # a write per row, and the composite indexes below serve their look-ups (a subject's
+    # records, a unit's natural keys, a type's records by date).
     subject = models.ForeignKey(
-        "subjects.Subject", models.PROTECT, related_name="records", verbose_name=_("信用主体")
+        "subjects.Subject",
+        models.PROTECT,
+        related_name="records",
+        verbose_name=_("信用主体"),
+        db_index=False,
     )
     record_type = models.ForeignKey(
-        RecordType, models.PROTECT, related_name="records", verbose_name=_("信息类型")
+        RecordType,
+        models.PROTECT,
+        related_name="records",
+        verbose_name=_("信息类型"),
+        db_index=False,
     )
     unit = models.ForeignKey(
-        "subjects.Unit", models.PROTECT, related_name="records", verbose_name=_("报送单位")
+        "subjects.Unit",
+        models.PROTECT,
+        related_name="records",
+        verbose_name=_("报送单位"),
+        db_index=False,
     )
     document_number = models.CharField(_("决定文书号"), max_length=200)
-    decision_date = models.DateField(_("决定日期"), db_index=True)
+    decision_date = models.DateField(_("决定日期"))
     categories = models.JSONField(_("类别"), default=list)
     severity = models.CharField(_("严重程度"), max_length=10, default="general")
     status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.NORMAL, db_index=True
+        _("状态"), max_length=10, choices=Status.choices, default=Status.NORMAL
     )
     payload = models.JSONField(_("标准字段"), default=dict)
     sealed = models.JSONField(_("加密字段"), default=dict, blank=True)
@@ -171,7 +186,10 @@ class CreditRecord(models.Model):
                 name="record_natural_key",
             ),
         ]
-        indexes = [models.Index(fields=["subject", "record_type"])]
+        indexes = [
+            models.Index(fields=["subject", "record_type"]),
+            models.Index(fields=["record_type", "decision_date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.document_number}"
@@ -180,7 +198,10 @@ class CreditRecord(models.Model):
 class RecordVersion(models.Model):
     """An append-only version of a record: who, when, why, what, chained by hash."""
 
-    record = models.ForeignKey(CreditRecord, models.PROTECT, related_name="versions")
+    # The unique (record, number) index serves a record's versions.
+    record = models.ForeignKey(
+        CreditRecord, models.PROTECT, related_name="versions", db_index=False
+    )
     number = models.PositiveIntegerField(_("版本号"))
     created_at = models.DateTimeField(_("时间"))
     actor = models.CharField(_("操作者"), max_length=200)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from itertools import islice
 from typing import Any
 
@@ -29,28 +29,22 @@ from xinyong.core.calendar import WorkCalendar
 from xinyong.core.errors import PermissionDenied
 from xinyong.records.deadlines import RecordDeadlines
 from xinyong.records.errors import RowError
-from xinyong.records.models import Batch, CreditRecord, QuarantinedRow, RecordType, RecordVersion
+from xinyong.records.models import Batch, CreditRecord, QuarantinedRow, RecordType
 from xinyong.records.subjects_index import SubjectResolver, subject_key
 from xinyong.records.validation import RowValidator, ValidRow
-from xinyong.records.versions import GENESIS, canonical, content_hash, version_hash
+from xinyong.records.versions import GENESIS, canonical, content_hash_of, stamp, version_hash_of
+from xinyong.records.writer import (
+    RECORD_COLUMNS,
+    UPDATED_COLUMNS,
+    RecordWriter,
+    day,
+    moment,
+    to_json,
+)
 from xinyong.subjects.models import Unit
 from xinyong.subjects.services import ID_CONTEXT
 
 QUARANTINE_CONTEXT = "records.quarantine"
-_UPDATED_FIELDS = [
-    "decision_date",
-    "categories",
-    "status",
-    "payload",
-    "sealed",
-    "content_hash",
-    "version",
-    "version_hash",
-    "batch",
-    "publication_deadline",
-    "publicity_start",
-    "publicity_end",
-]
 LEGAL_REP_CONTEXT = "records.legal_representative_id"
 
 
@@ -149,6 +143,12 @@ class Importer:
         self.subjects = SubjectResolver()
         self.roles = {spec["role"]: spec["code"] for spec in self.type.fields if spec.get("role")}
         self.result = ImportResult(batch, outcomes=[] if keep_outcomes else None)
+        self.writer = RecordWriter()
+        # One time for the whole import: every version it writes says when, the same.
+        self.stamp = stamp(self.now)
+        self.received_at = moment(self.now)
+        self._dates_cache: dict[date, tuple[Any, Any, Any]] = {}
+        self._categories_cache: dict[tuple[str, ...], str] = {}
 
     def run(
         self, rows: Iterable[SourceRow], progress: Callable[[int], None] | None = None
@@ -218,42 +218,68 @@ class Importer:
     def _store(self, rows: list[ValidRow]) -> None:
         subject_ids = self.subjects.resolve(rows)
         keyed = [(row, subject_ids[subject_key(row)]) for row in rows]
-        existing = self._existing(keyed)
-        new: dict[tuple[str, int], CreditRecord] = {}
-        changed: dict[int, CreditRecord] = {}
-        versions: list[RecordVersion] = []
+        known = self._existing(keyed)
+        plan = _ChunkPlan()
         for row, subject_id in keyed:
             natural = (row.document_number, subject_id)
-            record = new.get(natural) or existing.get(natural)
-            payload, sealed, indexes = self._payload(row)
-            digest = content_hash(payload, row.status, indexes)
-            if record is None:
-                record = self._new_record(row, subject_id, payload, sealed, digest)
-                new[natural] = record
-                self.result.note(row.row, "accepted")
-                versions.append(self._version(record, "created"))
-            elif record.content_hash == digest:
+            body = self._body(row)
+            state = plan.new.get(natural) or known.get(natural)
+            if state is None:
+                state = plan.new[natural] = self._created(row, subject_id)
+                outcome = "accepted"
+            elif state.content_hash == body.digest:
                 self.result.note(row.row, "unchanged")
+                continue
             else:
                 # A record met twice in one file is versioned twice, in file order.
-                self._change(record, row, payload, sealed, digest)
-                if record.pk is not None:
-                    changed[record.pk] = record
-                self.result.note(row.row, "updated")
-                versions.append(self._version(record, "updated"))
-        CreditRecord.objects.bulk_create(new.values())
-        CreditRecord.objects.bulk_update(changed.values(), _UPDATED_FIELDS)
-        RecordVersion.objects.bulk_create(versions)
+                if not state.is_new:
+                    plan.changed[state.id] = state
+                outcome = "updated"
+            plan.versions.append(self._version(state, body))
+            self.result.note(row.row, outcome)
+        self._write(plan)
 
-    def _existing(self, keyed: list[tuple[ValidRow, int]]) -> dict[tuple[str, int], CreditRecord]:
+    def _write(self, plan: _ChunkPlan) -> None:
+        ids = self.writer.allocate_record_ids(len(plan.new))
+        for state, record_id in zip(plan.new.values(), ids, strict=True):
+            state.id = record_id
+        self.writer.insert_records(
+            [
+                tuple(values[name] for name in RECORD_COLUMNS)
+                for values in map(self._record_values, plan.new.values())
+            ]
+        )
+        self.writer.update_records(
+            [
+                (*(values[name] for name in UPDATED_COLUMNS), values["id"])
+                for values in map(self._record_values, plan.changed.values())
+            ]
+        )
+        self.writer.insert_versions([self._version_row(version) for version in plan.versions])
+
+    def _existing(self, keyed: list[tuple[ValidRow, int]]) -> dict[tuple[str, int], _RecordState]:
+        """The chunk's records already stored: their key, hashes and version only."""
         documents = {row.document_number for row, _ in keyed}
         query = CreditRecord.objects.filter(
             unit=self.batch.unit, record_type=self.type, document_number__in=documents
+        ).values_list(
+            "pk", "document_number", "subject_id", "content_hash", "version", "version_hash"
         )
-        return {(record.document_number, record.subject_id): record for record in query}
+        return {
+            (document, subject_id): _RecordState(
+                id=pk,
+                subject_id=subject_id,
+                document_number=document,
+                content_hash=digest,
+                version=version,
+                version_hash=chain,
+                is_new=False,
+            )
+            for pk, document, subject_id, digest, version, chain in query
+        }
 
-    def _payload(self, row: ValidRow) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
-        """The fields as stored and versioned: personal ID numbers only masked."""
+    def _body(self, row: ValidRow) -> _Body:
+        """The fields as stored and versioned (personal ID numbers only masked), encoded once."""
         payload: dict[str, Any] = dict(row.values)
         sealed: dict[str, Any] = {}
         indexes: dict[str, str] = {}
@@ -265,83 +291,145 @@ class Importer:
             payload[code] = pii.mask(row.legal_representative_id)
             indexes[code] = pii.blind_index(row.legal_representative_id, LEGAL_REP_CONTEXT)
             sealed[code] = pii.encrypt(row.legal_representative_id, LEGAL_REP_CONTEXT)
-        return payload, sealed, indexes
-
-    def _dates(self, row: ValidRow) -> dict[str, date | None]:
-        window = (
-            self.deadlines.publicity_window(row.decision_date)
-            if self.type.nature == RecordType.Nature.NEGATIVE
-            else None
+        text = canonical(payload)
+        return _Body(
+            row=row,
+            payload=text,
+            sealed=to_json(sealed) if sealed else "{}",
+            digest=content_hash_of(text, row.status, indexes),
         )
-        return {
-            "publication_deadline": self.deadlines.publication_deadline(row.decision_date),
-            "publicity_start": window[0] if window else None,
-            "publicity_end": window[1] if window else None,
-        }
 
-    def _new_record(
-        self,
-        row: ValidRow,
-        subject_id: int,
-        payload: dict[str, Any],
-        sealed: dict[str, Any],
-        digest: str,
-    ) -> CreditRecord:
-        return CreditRecord(
+    def _dates(self, decision_date: date) -> tuple[Any, Any, Any]:
+        """Publication deadline and publicity window, as the driver writes them."""
+        dates = self._dates_cache.get(decision_date)
+        if dates is None:
+            window = (
+                self.deadlines.publicity_window(decision_date)
+                if self.type.nature == RecordType.Nature.NEGATIVE
+                else None
+            )
+            dates = (
+                day(self.deadlines.publication_deadline(decision_date)),
+                day(window[0] if window else None),
+                day(window[1] if window else None),
+            )
+            self._dates_cache[decision_date] = dates
+        return dates
+
+    def _created(self, row: ValidRow, subject_id: int) -> _RecordState:
+        return _RecordState(
+            id=0,
             subject_id=subject_id,
-            record_type=self.type,
-            unit=self.batch.unit,
             document_number=row.document_number,
-            decision_date=row.decision_date,
-            categories=list(row.categories),
-            status=row.status,
-            payload=payload,
-            sealed=sealed,
-            content_hash=digest,
-            version=1,
+            content_hash="",
+            version=0,
             version_hash=GENESIS,
-            received_at=self.now,
-            batch=self.batch,
-            **self._dates(row),
+            is_new=True,
         )
 
-    def _change(
-        self,
-        record: CreditRecord,
-        row: ValidRow,
-        payload: dict[str, Any],
-        sealed: dict[str, Any],
-        digest: str,
-    ) -> None:
-        record.decision_date, record.categories = row.decision_date, list(row.categories)
-        record.status, record.payload, record.sealed = row.status, payload, sealed
-        record.content_hash, record.batch = digest, self.batch
-        record.version += 1
-        for name, value in self._dates(row).items():
-            setattr(record, name, value)
-
-    def _version(self, record: CreditRecord, reason: str) -> RecordVersion:
-        at: datetime = self.now
-        digest = version_hash(
-            record.version_hash,
-            record.version,
-            at,
+    def _version(self, state: _RecordState, body: _Body) -> _Version:
+        """Move the record to `body` as its next version, chained to the previous one."""
+        state.version += 1
+        state.body, state.content_hash = body, body.digest
+        reason = "created" if state.version == 1 else "updated"
+        digest = version_hash_of(
+            state.version_hash,
+            state.version,
+            self.stamp,
             self.actor.label,
             reason,
-            record.status,
-            record.payload,
+            body.row.status,
+            body.payload,
         )
-        version = RecordVersion(
-            record=record,
-            number=record.version,
-            created_at=at,
-            actor=self.actor.label,
-            reason=reason,
-            batch=self.batch,
-            status=record.status,
-            payload=record.payload,
-            prev_hash=record.version_hash,
-            hash=digest,
-        )
-        record.version_hash = digest
+        version = _Version(state, state.version, reason, body, state.version_hash, digest)
+        state.version_hash = digest
         return version
+
+    def _version_row(self, version: _Version) -> tuple[Any, ...]:
+        """A version in `VERSION_COLUMNS` order."""
+        return (
+            version.state.id,
+            version.number,
+            self.received_at,
+            self.actor.label,
+            version.reason,
+            self.batch.pk,
+            version.body.row.status,
+            version.body.payload,
+            version.prev_hash,
+            version.hash,
+        )
+
+    def _record_values(self, state: _RecordState) -> dict[str, Any]:
+        """A record's columns (`RECORD_COLUMNS`) at its latest version."""
+        assert state.body is not None
+        row = state.body.row
+        deadline, start, end = self._dates(row.decision_date)
+        return {
+            "id": state.id,
+            "subject_id": state.subject_id,
+            "record_type_id": self.type.pk,
+            "unit_id": self.batch.unit_id,
+            "document_number": state.document_number,
+            "decision_date": day(row.decision_date),
+            "categories": self._categories(row.categories),
+            "severity": "general",
+            "status": row.status,
+            "payload": state.body.payload,
+            "sealed": state.body.sealed,
+            "content_hash": state.content_hash,
+            "version": state.version,
+            "version_hash": state.version_hash,
+            "received_at": self.received_at,
+            "publication_deadline": deadline,
+            "publicity_start": start,
+            "publicity_end": end,
+            "batch_id": self.batch.pk,
+        }
+
+    def _categories(self, categories: tuple[str, ...]) -> str:
+        text = self._categories_cache.get(categories)
+        if text is None:
+            text = self._categories_cache[categories] = to_json(list(categories))
+        return text
+
+
+@dataclass(slots=True)
+class _Body:
+    """A row's stored content: canonical payload text, sealed fields, content hash."""
+
+    row: ValidRow
+    payload: str
+    sealed: str
+    digest: str
+
+
+@dataclass(slots=True)
+class _RecordState:
+    """What the chunk knows of a record: its key, hashes, version and latest content."""
+
+    id: int
+    subject_id: int
+    document_number: str
+    content_hash: str
+    version: int
+    version_hash: str
+    is_new: bool
+    body: _Body | None = None
+
+
+@dataclass(slots=True)
+class _Version:
+    state: _RecordState
+    number: int
+    reason: str
+    body: _Body
+    prev_hash: str
+    hash: str
+
+
+@dataclass
+class _ChunkPlan:
+    new: dict[tuple[str, int], _RecordState] = field(default_factory=dict)
+    changed: dict[int, _RecordState] = field(default_factory=dict)
+    versions: list[_Version] = field(default_factory=list)
