@@ -305,3 +305,19 @@ def test_an_empty_workbook_is_refused(tmp_path):
 )
 def test_excel_cell_values_become_the_text_excel_shows(value, text):
     assert cell_text(value) == text
+
+
+def test_an_xlsx_too_large_to_parse_in_memory_is_refused_with_a_request_for_csv(tmp_path, settings):
+    rows = {
+        f"{column}{n}": f"昆明某某商贸有限公司{n}{column}"
+        for n in range(1, 3001)
+        for column in "ABCDEFGHIJ"
+    }
+    path = save_workbook(tmp_path / "big.xlsx", rows)
+    settings.XINYONG_XLSX_MAX_XML_MB = 1  # the sheet: about 2.5 MB of XML
+    error = error_of(path)
+    assert error.code == "file.too_large"
+    assert "CSV" in error.message_in("zh-hans") and "CSV" in error.message_in("en")
+    settings.XINYONG_XLSX_MAX_XML_MB = 10
+    with open_table(path) as table:
+        assert sum(1 for _ in table.rows) == 2999

@@ -260,10 +260,16 @@ class Importer:
     def _existing(self, keyed: list[tuple[ValidRow, int]]) -> dict[tuple[str, int], _RecordState]:
         """The chunk's records already stored: their key, hashes and version only."""
         documents = {row.document_number for row, _ in keyed}
-        query = CreditRecord.objects.filter(
-            unit=self.batch.unit, record_type=self.type, document_number__in=documents
-        ).values_list(
-            "pk", "document_number", "subject_id", "content_hash", "version", "version_hash"
+        # No ordering: sorting by the model's default order made SQLite walk the
+        # (type, date) index over every record of the type instead of the natural key.
+        query = (
+            CreditRecord.objects.filter(
+                unit=self.batch.unit, record_type=self.type, document_number__in=documents
+            )
+            .order_by()
+            .values_list(
+                "pk", "document_number", "subject_id", "content_hash", "version", "version_hash"
+            )
         )
         return {
             (document, subject_id): _RecordState(

@@ -30,7 +30,10 @@ CSV (.csv, .txt, .tsv)
 XLSX
   Read with python-calamine, first sheet of the workbook. calamine parses the whole
   sheet into its own compact Rust structure when the sheet is opened; Python objects
-  are made one row at a time (`iter_rows`). Cell values become text:
+  are made one row at a time (`iter_rows`). Since the whole sheet is in memory, a
+  workbook whose largest sheet plus shared strings exceed `XINYONG_XLSX_MAX_XML_MB`
+  uncompressed is refused (`file.too_large`) before it is parsed: CSV streams.
+  Cell values become text:
     str as is; int as digits; float that is integral → digits ("20190522", never
     "20190522.0"); other floats → at most 15 significant digits, as Excel displays
     them, without exponent ("0.3", not "0.30000000000000004"); date → "YYYY-MM-DD";
@@ -58,12 +61,14 @@ import codecs
 import csv
 import datetime as dt
 import math
+import zipfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -385,7 +390,34 @@ def _xlsx_records(rows: Iterator[list[Any]]) -> Iterator[Row]:
         yield number, [cell_text(value) for value in row]
 
 
+def _sheet_xml_mb(path: Path) -> float:
+    """The largest sheet's XML plus the shared strings, uncompressed, in MB: what
+    calamine holds in memory at once (read from the ZIP directory, nothing inflated)."""
+    with zipfile.ZipFile(path) as archive:
+        sizes = {info.filename: info.file_size for info in archive.infolist()}
+    sheets = [size for name, size in sizes.items() if name.startswith("xl/worksheets/")]
+    return (max(sheets, default=0) + sizes.get("xl/sharedStrings.xml", 0)) / 1e6
+
+
+def _check_xlsx_size(path: Path) -> None:
+    limit = settings.XINYONG_XLSX_MAX_XML_MB
+    try:
+        size = _sheet_xml_mb(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise _broken_xlsx() from exc
+    if size > limit:
+        raise InvalidInput(
+            "file.too_large",
+            _(
+                "这个 Excel 文件展开后约 %(size)s MB，超过 %(limit)s MB 的上限："
+                "请另存为 CSV（UTF-8）后导入，CSV 文件没有这个限制"
+            ),
+            params={"size": round(size), "limit": limit},
+        )
+
+
 def _open_xlsx(path: Path) -> Table:
+    _check_xlsx_size(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except OSError as exc:

@@ -57,10 +57,12 @@ class SubjectResolver:
         indexes = [value for kind, value in wanted if kind == "id"]
         found: dict[SubjectKey, int] = {}
         # Both columns are non-null in these rows: they matched a non-null value.
-        for code, pk in Subject.objects.filter(uscc__in=codes).values_list("uscc", "pk"):
+        for code, pk in Subject.objects.filter(uscc__in=codes).order_by().values_list("uscc", "pk"):
             found["uscc", code or ""] = pk
-        for index, pk in Subject.objects.filter(id_number_index__in=indexes).values_list(
-            "id_number_index", "pk"
+        for index, pk in (
+            Subject.objects.filter(id_number_index__in=indexes)
+            .order_by()
+            .values_list("id_number_index", "pk")
         ):
             found["id", index or ""] = pk
         return found
