@@ -77,3 +77,26 @@ def test_record_ids_continue_after_a_deleted_record(loaded_pack):
     # An id is never handed out twice, even after a delete (SQLite AUTOINCREMENT,
     # PostgreSQL sequences): an outbox or an audit entry naming it stays unambiguous.
     assert second.pk > first_id
+
+
+@pytest.mark.django_db
+def test_a_long_import_tells_the_postgresql_planner_about_its_rows(loaded_pack, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite plans by the shape of its indexes, without statistics")
+    monkeypatch.setattr("xinyong.records.writer.ANALYZE_FIRST_AT", 2)
+    batch = start_batch(
+        Unit.objects.get(code="YN-GAT"),
+        RecordType.objects.get(code="penalty"),
+        Batch.Source.CLI,
+        ACTOR,
+    )
+    rows = [penalty(CF_WSH=f"滇公罚〔2026〕{n}号") for n in range(1, 4)]
+    sources = [SourceRow(n, cells, cells) for n, cells in enumerate(rows, start=2)]
+    Importer(batch, ACTOR, today=date(2026, 11, 27), chunk_size=2).run(sources)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'records_creditrecord'")
+        # Never analysed, a table has reltuples -1; analysed inside the import, it counts
+        # the import's own rows (2 after the first chunk of 2).
+        assert cursor.fetchone()[0] >= 2

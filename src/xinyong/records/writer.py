@@ -25,6 +25,10 @@ from typing import Any
 from django.db import connection
 
 from xinyong.records.models import CreditRecord, RecordVersion
+from xinyong.subjects.models import Subject
+
+# Rows an import writes before PostgreSQL's planner is first told about them.
+ANALYZE_FIRST_AT = 10_000
 
 RECORD_COLUMNS = (
     "id",
@@ -99,6 +103,24 @@ class RecordWriter:
         self.postgres = connection.vendor == "postgresql"
         self.records = CreditRecord._meta.db_table
         self.versions = RecordVersion._meta.db_table
+        self.subjects = Subject._meta.db_table
+        self._next_analyze = ANALYZE_FIRST_AT
+
+    def refresh_statistics(self, rows_done: int) -> None:
+        """Let PostgreSQL's planner see what this import has written so far.
+
+        Autovacuum cannot analyse rows that are not committed, so in a long import the
+        planner believes the tables are as small as when it began, and the natural-key
+        look-up of each chunk turned into a scan of every record of the type (measured:
+        3,600 rows/s at 100,000 rows, 1,200 at 500,000). ANALYZE inside the transaction
+        counts its own new rows; it runs each time the import has doubled (≈ 0.1 s each,
+        seven times for a million rows). SQLite plans by index shape and needs none.
+        """
+        if not self.postgres or rows_done < self._next_analyze:
+            return
+        self._next_analyze = rows_done * 2
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {self.records}, {self.versions}, {self.subjects}")
 
     def allocate_record_ids(self, count: int) -> list[int]:
         if count == 0:
