@@ -159,7 +159,7 @@ class Importer:
                 for chunk in _chunks(rows, self.chunk_size):
                     self._chunk(chunk)
                     done += len(chunk)
-                    self.writer.refresh_statistics(done)
+                    self.writer.refresh_statistics()
                     if progress is not None:
                         progress(done)
                 self._finish(done)
