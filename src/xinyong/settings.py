@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "xinyong.subjects",
     "xinyong.records",
     "xinyong.campaigns",
+    "xinyong.lists",
     "xinyong.accounts",
     "xinyong.policy",
     "xinyong.portal",

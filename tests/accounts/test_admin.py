@@ -29,6 +29,16 @@ def test_every_role_exists_as_a_group_after_migrate():
     )
 
 
+@pytest.mark.parametrize("role", [Role.CLERK, Role.REVIEWER, Role.AUDITOR, Role.OPERATOR])
+def test_every_role_may_read_the_lists_and_their_measures(role):
+    granted = set(
+        Group.objects.get(name=role)
+        .permissions.filter(content_type__app_label="lists")
+        .values_list("codename", flat=True)
+    )
+    assert {"view_creditlist", "view_measure", "view_memorandum"} <= granted
+
+
 def test_the_admin_speaks_chinese_to_an_operator(client, operator):
     html = client.get("/admin/").content.decode()
     assert "公共信用信息平台管理后台" in html and "信用主体" in html

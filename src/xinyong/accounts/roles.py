@@ -24,13 +24,14 @@ class Role(TextChoices):
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OPERATOR: {
         app: ("add", "change", "delete", "view")
-        for app in ("subjects", "records", "campaigns", "accounts", "policy")
+        for app in ("subjects", "records", "campaigns", "accounts", "policy", "lists")
     }
     | {"core": ("add", "change", "view"), "auth": ("view",)},
-    Role.CLERK: {"subjects": ("view",), "records": ("view",), "campaigns": ("view",)},
-    Role.REVIEWER: {"subjects": ("view",), "records": ("view",), "campaigns": ("view",)},
+    Role.CLERK: {app: ("view",) for app in ("subjects", "records", "campaigns", "lists")},
+    Role.REVIEWER: {app: ("view",) for app in ("subjects", "records", "campaigns", "lists")},
     Role.AUDITOR: {
-        app: ("view",) for app in ("core", "subjects", "records", "campaigns", "accounts", "policy")
+        app: ("view",)
+        for app in ("core", "subjects", "records", "campaigns", "accounts", "policy", "lists")
     },
 }
 

@@ -1,9 +1,10 @@
 """Apply a validated policy pack to the database (`xinyong policy load DIR`).
 
 1. `read_pack` validates every file and reference; a bad pack changes nothing.
-2. One transaction applies sources, regions, units, the catalogue, rules, campaigns and
-   the calendar, in that order (later ones refer to earlier ones). A failure rolls the
-   whole load back, so the old policy stays in force.
+2. One transaction applies sources, regions, units, the catalogue, rules, campaigns,
+   scenes, lists, measures, memoranda and the calendar, in that order (later ones refer
+   to earlier ones). A failure rolls the whole load back, so the old policy stays in
+   force.
 3. Each object is created, updated or left alone by comparing values, so loading the
    same pack twice changes nothing and writes no audit event the second time. Objects
    the pack no longer lists are deactivated, not deleted: records still refer to them.
@@ -20,6 +21,7 @@ from django.db import transaction
 
 from xinyong.campaigns.models import Campaign, CampaignUnit
 from xinyong.core import audit
+from xinyong.lists.loading import apply_lists_and_measures
 from xinyong.policy import schema
 from xinyong.policy.models import PackLoad, Rule, Source
 from xinyong.policy.reader import Pack, read_pack
@@ -46,6 +48,7 @@ def load_pack(directory: str | Path, actor: audit.Actor) -> LoadResult:
         _apply_catalogue(pack, upserter)
         _apply_rules(pack, upserter)
         _apply_campaigns(pack, upserter)
+        apply_lists_and_measures(pack, upserter)
         calendar_years = _apply_calendar(pack, actor)
         summary = upserter.summary()
         if calendar_years:

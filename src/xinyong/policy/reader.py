@@ -4,7 +4,8 @@
    otherwise be ignored).
 2. Validate each against its pydantic model.
 3. Check the references between files: sources cited, regions of units, units of
-   campaigns, record types of rules, unique keys.
+   campaigns and lists, record types of rules, scenes of measures, lists and measures
+   of memoranda, unique keys.
 Nothing here touches the database; `xinyong.policy.loader` applies a read pack.
 """
 
@@ -32,6 +33,8 @@ FILES: dict[str, type[BaseModel]] = {
     "catalogue.yaml": schema.CatalogueFile,
     "rules.yaml": schema.RulesFile,
     "campaigns.yaml": schema.CampaignsFile,
+    "lists.yaml": schema.ListsFile,
+    "measures.yaml": schema.MeasuresFile,
     "calendar.yaml": schema.CalendarFile,
 }
 
@@ -71,6 +74,8 @@ class Pack:
     catalogue: schema.CatalogueFile
     rules: schema.RulesFile
     campaigns: schema.CampaignsFile
+    lists: schema.ListsFile
+    measures: schema.MeasuresFile
     calendar: schema.CalendarFile
     expanded_units: list[schema.UnitSpec] = field(default_factory=list)
 

@@ -44,6 +44,12 @@ def _basis_refs(pack: Pack) -> Iterable[tuple[str, str, schema.BasisRef]]:
         yield "rules.yaml", rule.key, rule.basis
     for campaign in pack.campaigns.campaigns:
         yield "campaigns.yaml", campaign.code, campaign.basis
+    for credit_list in pack.lists.lists:
+        yield "lists.yaml", credit_list.code, credit_list.basis
+    for measure in pack.measures.measures:
+        yield "measures.yaml", measure.code, measure.basis
+    for memorandum in pack.measures.memoranda:
+        yield "measures.yaml", memorandum.code, memorandum.basis
 
 
 def check_references(pack: Pack) -> list[Problem]:
@@ -69,6 +75,9 @@ def check_references(pack: Pack) -> list[Problem]:
                 problems.append(Problem("rules.yaml", rule.key, f"unknown record type {code!r}"))
 
     problems += _check_campaigns(pack)
+    problems += _check_lists(pack)
+    problems += _check_measures(pack)
+    problems += _check_memoranda(pack)
     return problems
 
 
@@ -86,3 +95,95 @@ def _check_campaigns(pack: Pack) -> list[Problem]:
                 problems.append(Problem("campaigns.yaml", campaign.code, str(exc)))
         problems += _duplicates("campaigns.yaml", f"{campaign.code} units", resolved)
     return problems
+
+
+def _unit_problems(
+    index: UnitIndex, file: str, where: str, references: Iterable[str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for reference in references:
+        try:
+            index.resolve(reference)
+        except LookupError as exc:
+            problems.append(Problem(file, where, str(exc)))
+    return problems
+
+
+def _check_lists(pack: Pack) -> list[Problem]:
+    lists = pack.lists.lists
+    problems = _duplicates("lists.yaml", "code", (item.code for item in lists))
+    index = UnitIndex(pack.expanded_units)
+    campaigns = {campaign.code for campaign in pack.campaigns.campaigns}
+    for item in lists:
+        problems += _unit_problems(index, "lists.yaml", item.code, [item.owner])
+        if item.campaign and item.campaign not in campaigns:
+            problems.append(Problem("lists.yaml", item.code, f"unknown campaign {item.campaign!r}"))
+    return problems
+
+
+def _check_measures(pack: Pack) -> list[Problem]:
+    scenes, measures = pack.measures.scenes, pack.measures.measures
+    problems = _duplicates("measures.yaml", "scene code", (scene.code for scene in scenes))
+    problems += _duplicates("measures.yaml", "measure code", (m.code for m in measures))
+    index = UnitIndex(pack.expanded_units)
+    known = {scene.code for scene in scenes}
+    for measure in measures:
+        where = measure.code
+        problems += _unit_problems(index, "measures.yaml", where, measure.implementing_units)
+        problems += [
+            Problem("measures.yaml", where, f"unknown scene {code!r}")
+            for code in measure.scenes
+            if code not in known
+        ]
+    return problems
+
+
+def _check_memoranda(pack: Pack) -> list[Problem]:
+    """Every bound list and measure exists and has the memorandum's kind: incentives go to
+    red lists, punishments to black and watch lists."""
+    memoranda = pack.measures.memoranda
+    problems = _duplicates("measures.yaml", "memorandum code", (m.code for m in memoranda))
+    lists = {item.code: item for item in pack.lists.lists}
+    measures = {measure.code: measure for measure in pack.measures.measures}
+    for memo in memoranda:
+        problems += _memorandum_lists(memo, lists)
+        problems += _memorandum_measures(memo, measures)
+    return problems
+
+
+def _memorandum_lists(
+    memo: schema.MemorandumSpec, lists: dict[str, schema.CreditListSpec]
+) -> list[Problem]:
+    problems = _duplicates("measures.yaml", f"{memo.code} lists", memo.lists)
+    for code in memo.lists:
+        item = lists.get(code)
+        if item is None:
+            problems.append(_memo_problem(memo, f"unknown list {code!r}"))
+        elif (item.kind == "red") != (memo.kind == "incentive"):
+            message = f"the {memo.kind} memorandum cannot bind the {item.kind} list {code!r}"
+            problems.append(_memo_problem(memo, message))
+    return problems
+
+
+def _memorandum_measures(
+    memo: schema.MemorandumSpec, measures: dict[str, schema.MeasureSpec]
+) -> list[Problem]:
+    codes = [bound.measure for bound in memo.measures]
+    problems = _duplicates("measures.yaml", f"{memo.code} measures", codes)
+    for bound in memo.measures:
+        measure = measures.get(bound.measure)
+        if measure is None:
+            problems.append(_memo_problem(memo, f"unknown measure {bound.measure!r}"))
+            continue
+        if measure.kind != memo.kind:
+            message = f"the {memo.kind} memorandum cannot bind the {measure.kind} {measure.code!r}"
+            problems.append(_memo_problem(memo, message))
+        stray = sorted(set(bound.subject_kinds) - set(measure.subject_kinds))
+        if stray:
+            message = f"{measure.code!r} does not apply to {', '.join(stray)}"
+            problems.append(_memo_problem(memo, message))
+    return problems
+
+
+def _memo_problem(memo: schema.MemorandumSpec, message: str) -> Problem:
+    return Problem("measures.yaml", memo.code, message)

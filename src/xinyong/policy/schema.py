@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from xinyong.policy.durations import Duration
 
@@ -306,6 +313,124 @@ class CampaignSpec(Strict):
 
 class CampaignsFile(Strict):
     campaigns: list[CampaignSpec]
+
+
+# --- lists.yaml --------------------------------------------------------------------
+class ListTerm(Strict):
+    """How long an entry stays on a list (期限); a list may set different terms by ground.
+
+    `fixed`: `period` from the listing decision, possibly `extendable_by` up to that much
+    more; `until_obligation_met`: until the subject performs the obligation or corrects
+    the act; `open`: the basis sets no term, the owner removes entries under the exit
+    conditions. `early_exit_after` is the earliest early exit after correcting.
+    """
+
+    applies_when: str = ""
+    kind: Literal["fixed", "until_obligation_met", "open"]
+    period: Duration | None = None
+    extendable_by: Duration | None = None
+    early_exit_after: Duration | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _period_matches_kind(self) -> ListTerm:
+        if (self.kind == "fixed") != (self.period is not None):
+            raise ValueError("a period is given exactly for a fixed term")
+        if self.extendable_by is not None and self.kind != "fixed":
+            raise ValueError("only a fixed term can be extended")
+        return self
+
+
+class CreditListSpec(Strict):
+    code: Slug
+    name: str
+    kind: Literal["red", "black", "watch"]
+    # A serious-dishonesty list (严重失信主体名单) needs a basis in law, regulation or
+    # central policy and due process before listing (国办发〔2020〕49号).
+    serious: bool = False
+    owner: str
+    subject_kinds: Annotated[list[SubjectKind], Field(min_length=1)]
+    campaign: Slug | None = None
+    basis: BasisRef
+    criteria: str
+    terms: Annotated[list[ListTerm], Field(min_length=1)]
+    exit_conditions: str
+    exit_procedure: str
+    public: bool
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _serious_lists_are_black(self) -> CreditListSpec:
+        if self.serious and self.kind != "black":
+            raise ValueError("only a black list can be a serious-dishonesty list")
+        return self
+
+
+class ListsFile(Strict):
+    lists: list[CreditListSpec]
+
+
+# --- measures.yaml -----------------------------------------------------------------
+MeasureKind = Literal["incentive", "punishment"]
+
+
+class SceneSpec(Strict):
+    """A business scene (应用场景) in which a unit checks a subject before acting."""
+
+    code: Slug
+    name: str
+    description: str = ""
+
+
+class MeasureSpec(Strict):
+    code: Slug
+    name: str
+    kind: MeasureKind
+    description: str = ""
+    # When the measure applies to an entry, in the words of its basis (有履行能力但拒不履行…).
+    condition: str = ""
+    basis: BasisRef
+    implementing_units: list[str] = []
+    # The basis leaves it to every unit within its duties (各有关部门按职责分工).
+    all_units: bool = False
+    subject_kinds: Annotated[list[SubjectKind], Field(min_length=1)]
+    scenes: Annotated[list[Slug], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _someone_implements(self) -> MeasureSpec:
+        if not self.implementing_units and not self.all_units:
+            raise ValueError("name implementing_units or set all_units")
+        return self
+
+
+class BoundMeasure(Strict):
+    """A measure a memorandum applies, where it says so, and to whom if narrower."""
+
+    measure: Slug
+    section: str = ""
+    subject_kinds: list[SubjectKind] = []
+
+
+def _bound_measure(value: object) -> object:
+    return {"measure": value} if isinstance(value, str) else value
+
+
+class MemorandumSpec(Strict):
+    code: Slug
+    name: str
+    kind: MeasureKind
+    summary: str = ""
+    basis: BasisRef
+    lists: Annotated[list[Slug], Field(min_length=1)]
+    measures: Annotated[
+        list[Annotated[BoundMeasure, BeforeValidator(_bound_measure)]], Field(min_length=1)
+    ]
+
+
+class MeasuresFile(Strict):
+    scenes: list[SceneSpec]
+    measures: list[MeasureSpec]
+    memoranda: list[MemorandumSpec]
 
 
 # --- calendar.yaml (and files for `xinyong calendar load`) ---------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.db import models
@@ -56,6 +56,36 @@ class Upserter:
         )
         self.count(model, "updated")
         return obj
+
+    def sync_links(
+        self,
+        owner: models.Model,
+        through: type[models.Model],
+        owner_field: str,
+        fields: Sequence[str],
+        wanted: Sequence[tuple[Any, ...]],
+    ) -> None:
+        """Make `owner`'s rows of a link table exactly `wanted` (values of `fields`).
+
+        Rows are compared as a set, so an unchanged pack writes nothing; a change replaces
+        them all, with one audit event on the owner listing the new rows.
+        """
+        rows = through._default_manager.filter(**{owner_field: owner})
+        current = sorted(rows.values_list(*fields))
+        if current == sorted(wanted):
+            return
+        rows.delete()
+        through._default_manager.bulk_create(
+            through(**{owner_field: owner}, **dict(zip(fields, row, strict=True))) for row in wanted
+        )
+        links = [dict(zip(fields, row, strict=True)) for row in wanted]
+        audit.record(
+            "xinyong.policy.object_updated",
+            self.actor,
+            owner,
+            {"links": {through._meta.label_lower: _jsonable(links)}},
+        )
+        self.count(through, "updated" if current else "created")
 
     def retire_others(self, model: type[M], field: str, keep: Iterable[Any]) -> None:
         """Deactivate rows the pack no longer lists; they stay for history and references."""

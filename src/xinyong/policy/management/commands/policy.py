@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from xinyong.core.audit import Actor
+from xinyong.lists import schemas as list_schemas
 from xinyong.policy import schemas
 from xinyong.policy.loader import load_pack
 from xinyong.policy.reader import PackInvalid, read_pack
@@ -23,6 +24,10 @@ SHOWABLE: dict[str, Callable[[], Sequence[Schema]]] = {
     "regions": schemas.regions,
     "catalogue": schemas.record_types,
     "rules": schemas.rules,
+    "lists": list_schemas.credit_lists,
+    "scenes": list_schemas.scenes,
+    "measures": list_schemas.measures,
+    "memoranda": list_schemas.memoranda,
 }
 TABLE_COLUMNS = {
     "campaigns": ("number", "name", "lead", "participants"),
@@ -30,6 +35,10 @@ TABLE_COLUMNS = {
     "regions": ("code", "name", "level", "parent"),
     "catalogue": ("code", "name", "category", "nature"),
     "rules": ("key", "kind", "name", "effective_from", "effective_to"),
+    "lists": ("code", "name", "kind", "owner", "public"),
+    "scenes": ("code", "name"),
+    "measures": ("code", "name", "kind", "scenes"),
+    "memoranda": ("code", "name", "kind", "lists"),
 }
 
 
@@ -85,6 +94,8 @@ class Command(BaseCommand):
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("short_name", value))
     if isinstance(value, list):
         return "、".join(
             item.get("short_name", str(item)) if isinstance(item, dict) else str(item)
