@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "xinyong.core",
     "xinyong.subjects",
     "xinyong.records",
+    "xinyong.search",
     "xinyong.campaigns",
     "xinyong.lists",
     "xinyong.accounts",

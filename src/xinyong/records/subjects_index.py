@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from xinyong.core import pii
 from xinyong.records.validation import ValidRow
+from xinyong.search.index import index_subjects
 from xinyong.subjects.models import Region, Subject
 from xinyong.subjects.services import ID_CONTEXT
 
@@ -44,6 +45,7 @@ class SubjectResolver:
         missing = [self._new(row) for key, row in wanted.items() if key not in found]
         if missing:
             Subject.objects.bulk_create(missing)
+            index_subjects((subject.pk, subject.name, subject.kind) for subject in missing)
             self.created += len(missing)
             for subject in missing:
                 if subject.id_number_index:

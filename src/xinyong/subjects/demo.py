@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinyong.core import pii
 from xinyong.core.errors import InvalidInput
+from xinyong.search.index import index_by_uscc
 from xinyong.subjects.identifiers import (
     IdentifierError,
     check_id_number,
@@ -733,6 +734,7 @@ def insert_subjects(
             Subject.objects.bulk_create(
                 [_model(row) for row in batch], batch_size=_INSERT_CHUNK, ignore_conflicts=True
             )
+            index_by_uscc([row.uscc for row in batch if row.uscc])  # persons are not indexed
         done += len(batch)
         if kinds is not None:
             kinds.update(row.kind for row in batch)
