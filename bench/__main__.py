@@ -1,13 +1,16 @@
-"""`python -m bench [--rows N] [--db sqlite|postgres|both] [--only ingest]`."""
+"""`python -m bench [--only ingest|portal|search] [--db sqlite|postgres|both] [options]`.
+
+See each benchmark's module for its options.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from bench import ingest
+from bench import ingest, portal, search
 
-BENCHMARKS = {"ingest": ingest.main}
+BENCHMARKS = {"ingest": ingest.main, "portal": portal.main, "search": search.main}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
         "--only", choices=sorted(BENCHMARKS), action="append", help="run only this benchmark"
     )
     ingest.add_arguments(parser)
+    search.add_arguments(parser)
+    portal.add_arguments(parser)
     args = parser.parse_args(argv)
     for name in args.only or sorted(BENCHMARKS):
         status = BENCHMARKS[name](args)

@@ -23,7 +23,12 @@ def _catalogue() -> polib.POFile:
 
 
 def test_every_message_has_an_english_translation():
-    untranslated = [entry.msgid for entry in _catalogue() if not entry.msgstr or entry.fuzzy]
+    def translated(entry: polib.POEntry) -> bool:
+        if entry.msgid_plural:
+            return all(entry.msgstr_plural.values()) and bool(entry.msgstr_plural)
+        return bool(entry.msgstr)
+
+    untranslated = [entry.msgid for entry in _catalogue() if not translated(entry) or entry.fuzzy]
     assert untranslated == []
 
 

@@ -135,6 +135,17 @@ WHITENOISE_USE_FINDERS = True
 warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 MEDIA_ROOT = VAR_DIR / "media"
 
+# One process's memory: enough for the rate limits of a single server process. With
+# several worker processes each counts on its own; point CACHES at a shared cache
+# (Redis, Memcached) in a settings module that imports this one.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Portal rate limits against scraping (docs/operations.md): requests per client and page
+# kind within a window of seconds; 0 turns them off. Behind reverse proxies, the number
+# of proxies whose X-Forwarded-For entries can be trusted (0: use the peer address).
+XINYONG_PORTAL_RATE_LIMIT = env_int("XINYONG_PORTAL_RATE_LIMIT", 120)
+XINYONG_PORTAL_RATE_WINDOW = env_int("XINYONG_PORTAL_RATE_WINDOW", 60, minimum=1)
+XINYONG_TRUSTED_PROXIES = env_int("XINYONG_TRUSTED_PROXIES", 0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

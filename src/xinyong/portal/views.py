@@ -1,31 +1,62 @@
-"""Public pages. Nothing here needs a login, and nothing shows a full ID number."""
+"""The home page: the search box, headline figures, the latest licences and penalties.
+
+Public pages need no login and never show a full ID number; every record on them comes
+through `records.visibility.public_records`.
+"""
 
 from __future__ import annotations
 
-from itertools import groupby
+from datetime import date
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from xinyong.campaigns.models import Campaign
-from xinyong.subjects.models import Region, Subject, Unit
+from xinyong.portal.cached import cached
+from xinyong.portal.lookups import type_ids
+from xinyong.records.models import CreditRecord, RecordType
+from xinyong.records.visibility import public_records
+from xinyong.subjects.models import Subject, Unit
+
+LICENSING, PENALTY = RecordType.Category.LICENSING, RecordType.Category.PENALTY
+LATEST = 10
+# Counting a province's records takes a moment; a minute-old figure is as good.
+FIGURES_SECONDS = 60
+
+
+def _figures(today: date) -> dict[str, int]:
+    records = public_records(today)
+    return {
+        "subjects": Subject.objects.count(),
+        "licences": records.filter(record_type_id__in=type_ids([LICENSING])).count(),
+        "penalties": records.filter(record_type_id__in=type_ids([PENALTY])).count(),
+        "units": Unit.objects.filter(active=True).count(),
+    }
+
+
+def figures(today: date) -> dict[str, int]:
+    # The date is in the key: a record leaving publicity at midnight leaves the count too.
+    key = f"xinyong:portal-figures:{today.isoformat()}"
+    return cached(key, FIGURES_SECONDS, lambda: _figures(today))
+
+
+def latest(category: str, today: date) -> list[CreditRecord]:
+    return list(
+        public_records(today)
+        .filter(record_type_id__in=type_ids([category]))
+        .select_related("subject", "unit", "record_type")
+        .order_by("-decision_date", "-id")[:LATEST]
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    campaigns = Campaign.objects.prefetch_related("links__unit").order_by("number")
-    units = Unit.objects.filter(active=True).select_related("region").order_by("kind", "code")
-    unit_groups = [
-        (Unit.Kind(kind).label, list(group))
-        for kind, group in groupby(units, key=lambda unit: unit.kind)
-    ]
-    figures = {
-        "campaigns": len(campaigns),
-        "units": len(units),
-        "regions": Region.objects.filter(level=Region.Level.COUNTY).count(),
-        "subjects": Subject.objects.count(),
+    today = timezone.localdate()
+    context = {
+        "figures": figures(today),
+        "licences": latest(LICENSING, today),
+        "penalties": latest(PENALTY, today),
+        "campaigns": Campaign.objects.prefetch_related("links__unit").order_by("number"),
+        "nav": "home",
     }
-    return render(
-        request,
-        "portal/home.html",
-        {"campaigns": campaigns, "unit_groups": unit_groups, "figures": figures},
-    )
+    return render(request, "portal/home.html", context)

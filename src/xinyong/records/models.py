@@ -187,7 +187,8 @@ class CreditRecord(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["subject", "record_type"]),
+            # A subject's records by type, newest first (the subject page).
+            models.Index(fields=["subject", "record_type", "decision_date"]),
             models.Index(fields=["record_type", "decision_date"]),
         ]
 
