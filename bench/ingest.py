@@ -47,6 +47,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.common import format_table
+
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_DIR = ROOT / "policies" / "yunnan-2019"
 RECORD_TYPE = "penalty"
@@ -818,16 +820,7 @@ def table(results: list[dict[str, Any]]) -> str:
                 f"{second['rejected']:,}",
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    text = [
-        "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(line, widths, strict=True))
-        )
-        for line in lines
-    ]
-    text.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(text)
+    return format_table(lines)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.common import format_table
 from bench.ingest import ROOT, UNIT, _child, _child_env, _run, _xinyong, log, set_up
 
 DEFAULT_SUBJECTS = 100_000
@@ -257,16 +258,7 @@ def table(results: list[dict[str, Any]]) -> str:
                     str(sum(row["errors"].values())),
                 )
             )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    text = [
-        "  ".join(
-            cell.ljust(w) if i < 2 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(line, widths, strict=True))
-        )
-        for line in lines
-    ]
-    text.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(text)
+    return format_table(lines, left=2)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

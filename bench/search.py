@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench.common import format_table
 from bench.ingest import ROOT, _child_env, log, set_up
 
 DEFAULT_SUBJECTS = 1_000_000
@@ -153,16 +154,7 @@ def table(results: list[dict[str, Any]]) -> str:
                     f"{figures['no_match']}",
                 )
             )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    text = [
-        "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(line, widths, strict=True))
-        )
-        for line in lines
-    ]
-    text.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(text)
+    return format_table(lines)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
