@@ -42,6 +42,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -684,6 +685,32 @@ def set_up(env: dict[str, str], label: str) -> None:
     _run(_xinyong("policy", "--skip-checks", "load", str(POLICY_DIR)), env, f"{label}: policy load")
 
 
+@contextmanager
+def database_env(work: Path, database: str, settings: str) -> Iterator[dict[str, str]]:
+    """The environment of a child process with a fresh, set-up database."""
+    if database == "sqlite":
+        env = _child_env(work / "sqlite-var", None, settings)
+        set_up(env, "sqlite")
+        yield env
+        return
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import psycopg
+    from tests.plugins.pgcluster import PostgresCluster
+
+    log("postgres: starting a throwaway cluster")
+    cluster = PostgresCluster().start()
+    try:
+        conninfo = f"host={cluster.root} user=postgres dbname=postgres"
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            connection.execute("CREATE DATABASE xinyong")
+        env = _child_env(work / "postgres-var", cluster.url, settings)
+        set_up(env, "postgres")
+        yield env
+    finally:
+        cluster.stop()
+
+
 def _child(env: dict[str, str], what: str, *args: str) -> dict[str, Any]:
     """Run `python -m bench.ingest ARGS --result FILE` and return the JSON it wrote."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
@@ -751,26 +778,13 @@ def bench_sqlite(
 def bench_postgres(
     work: Path, csv_path: Path, rows: int, profile: Path | None, settings: str
 ) -> dict[str, Any]:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    import psycopg
-    from tests.plugins.pgcluster import PostgresCluster
-
-    log("postgres: starting a throwaway cluster")
-    cluster = PostgresCluster().start()
-    try:
-        base = f"host={cluster.root} user=postgres"
-        with psycopg.connect(f"{base} dbname=postgres", autocommit=True) as connection:
-            connection.execute("CREATE DATABASE xinyong")
-        env = _child_env(work / "postgres-var", cluster.url, settings)
-        set_up(env, "postgres")
+    with database_env(work, "postgres", settings) as env:
         log("postgres: raw COPY")
-        raw = raw_postgres(csv_path, f"{base} dbname=xinyong")
+        # The cluster's URL names the database the platform uses: a libpq URI.
+        raw = raw_postgres(csv_path, env["XINYONG_DATABASE_URL"])
         log(f"postgres: raw {raw['rows_per_s']:,.0f} rows/s")
         first, second = _import_twice(env, csv_path, "postgres", profile)
         return _result("postgres", rows, raw, first, second)
-    finally:
-        cluster.stop()
 
 
 def table(results: list[dict[str, Any]]) -> str:

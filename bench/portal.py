@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import format_table
-from bench.ingest import ROOT, UNIT, _child, _child_env, _run, _xinyong, log, set_up
+from bench.ingest import ROOT, UNIT, _child, _run, _xinyong, database_env, log
 
 DEFAULT_SUBJECTS = 100_000
 DEFAULT_ROWS = 100_000
@@ -134,32 +134,6 @@ def load(base: str, paths: list[str], clients: int) -> Run:
 # --- orchestration (this process) ------------------------------------------------------
 
 
-@contextmanager
-def _database(work: Path, database: str, settings: str) -> Iterator[dict[str, str]]:
-    """The environment of a child process with a fresh, set-up database."""
-    if database == "sqlite":
-        env = _child_env(work / "sqlite-var", None, settings)
-        set_up(env, "sqlite")
-        yield env
-        return
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    import psycopg
-    from tests.plugins.pgcluster import PostgresCluster
-
-    log("postgres: starting a throwaway cluster")
-    cluster = PostgresCluster().start()
-    try:
-        conninfo = f"host={cluster.root} user=postgres dbname=postgres"
-        with psycopg.connect(conninfo, autocommit=True) as connection:
-            connection.execute("CREATE DATABASE xinyong")
-        env = _child_env(work / "postgres-var", cluster.url, settings)
-        set_up(env, "postgres")
-        yield env
-    finally:
-        cluster.stop()
-
-
 def _populate(work: Path, env: dict[str, str], label: str, args: argparse.Namespace) -> None:
     subjects, seed = str(args.page_subjects), str(args.seed)
     _run(
@@ -213,8 +187,8 @@ def _server(env: dict[str, str], work: Path, workers: int) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def bench_database(work: Path, database: str, args: argparse.Namespace) -> dict[str, Any]:
-    with _database(work, database, args.settings) as env:
+def benchdatabase_env(work: Path, database: str, args: argparse.Namespace) -> dict[str, Any]:
+    with database_env(work, database, args.settings) as env:
         _populate(work, env, database, args)
         drawn = _portal_child(
             env, "codes", "--count", str(args.page_requests), "--seed", str(args.seed)
@@ -304,7 +278,7 @@ def main(args: argparse.Namespace) -> int:
     databases = ("sqlite", "postgres") if args.db == "both" else (args.db,)
     log(f"portal: {args.page_subjects:,} subjects, {args.page_rows:,} penalties; {work}")
     try:
-        results = [bench_database(work, database, args) for database in databases]
+        results = [benchdatabase_env(work, database, args) for database in databases]
     finally:
         if args.keep:
             log(f"kept {work}")

@@ -33,12 +33,11 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from bench.common import format_table
-from bench.ingest import ROOT, _child_env, log, set_up
+from bench.ingest import ROOT, database_env, log
 
 DEFAULT_SUBJECTS = 1_000_000
 DEFAULT_QUERIES = 200
@@ -72,34 +71,8 @@ def _child(env: dict[str, str], what: str, *args: str) -> dict[str, Any]:
         result.unlink(missing_ok=True)
 
 
-@contextmanager
-def _database(work: Path, database: str, settings: str) -> Iterator[dict[str, str]]:
-    """The environment of a child process with a fresh, set-up database."""
-    if database == "sqlite":
-        env = _child_env(work / "sqlite-var", None, settings)
-        set_up(env, "sqlite")
-        yield env
-        return
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    import psycopg
-    from tests.plugins.pgcluster import PostgresCluster
-
-    log("postgres: starting a throwaway cluster")
-    cluster = PostgresCluster().start()
-    try:
-        conninfo = f"host={cluster.root} user=postgres dbname=postgres"
-        with psycopg.connect(conninfo, autocommit=True) as connection:
-            connection.execute("CREATE DATABASE xinyong")
-        env = _child_env(work / "postgres-var", cluster.url, settings)
-        set_up(env, "postgres")
-        yield env
-    finally:
-        cluster.stop()
-
-
-def bench_database(work: Path, database: str, args: argparse.Namespace) -> dict[str, Any]:
-    with _database(work, database, args.settings) as env:
+def benchdatabase_env(work: Path, database: str, args: argparse.Namespace) -> dict[str, Any]:
+    with database_env(work, database, args.settings) as env:
         log(f"{database}: writing {args.subjects:,} subjects and indexing them")
         loaded = _child(
             env,
@@ -181,7 +154,7 @@ def main(args: argparse.Namespace) -> int:
     databases = ("sqlite", "postgres") if args.db == "both" else (args.db,)
     log(f"search: {args.subjects:,} subjects on {', '.join(databases)}; work directory {work}")
     try:
-        results = [bench_database(work, database, args) for database in databases]
+        results = [benchdatabase_env(work, database, args) for database in databases]
     finally:
         if args.keep:
             log(f"kept {work}")
