@@ -88,9 +88,14 @@ def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-@cache
 def day(value: date | None) -> Any:
     """A date as the driver wants it (SQLite: ISO text, as Django writes it)."""
+    return _day(connection.vendor, value)
+
+
+@cache
+def _day(vendor: str, value: date | None) -> Any:
+    # Keyed by vendor too: the same date is text for SQLite and a date for psycopg.
     return connection.ops.adapt_datefield_value(value)
 
 
