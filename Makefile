@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 DEMO_SUBJECTS ?= 3000
+DEMO_ROWS ?= 3000
 # `make bench BENCH_ARGS='--rows 20000 --db sqlite'` for a quick run; full size by default.
 BENCH_ARGS ?=
 export XINYONG_VAR_DIR ?= $(CURDIR)/var
@@ -48,6 +49,7 @@ demo: install
 	$(BIN)/xinyong migrate --no-input -v 0
 	$(BIN)/xinyong policy load policies/yunnan-2019
 	$(BIN)/xinyong demo-data --subjects $(DEMO_SUBJECTS) --seed 2019
+	$(BIN)/xinyong demo-records --rows $(DEMO_ROWS) --seed 2019
 	$(BIN)/xinyong demo-operator
 	@echo "门户 / portal: http://127.0.0.1:$(PORT)/   管理后台 / admin: http://127.0.0.1:$(PORT)/admin/"
 	$(BIN)/xinyong runserver 127.0.0.1:$(PORT) --noreload

@@ -1,4 +1,4 @@
-"""`python -m bench [--only ingest|portal|search] [--db sqlite|postgres|both] [options]`.
+"""`python -m bench [--only checks|fuzzy|ingest|portal|search] [--db sqlite|postgres|both] …`.
 
 See each benchmark's module for its options.
 """
@@ -8,9 +8,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import ingest, portal, search
+from bench import checks, fuzzy, ingest, portal, search
 
-BENCHMARKS = {"ingest": ingest.main, "portal": portal.main, "search": search.main}
+BENCHMARKS = {
+    "checks": checks.main,
+    "fuzzy": fuzzy.main,
+    "ingest": ingest.main,
+    "portal": portal.main,
+    "search": search.main,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_arguments(parser)
     search.add_arguments(parser)
     portal.add_arguments(parser)
+    fuzzy.add_arguments(parser)
+    checks.add_arguments(parser)
     args = parser.parse_args(argv)
     for name in args.only or sorted(BENCHMARKS):
         status = BENCHMARKS[name](args)

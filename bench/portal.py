@@ -11,11 +11,9 @@
 2. A child process (`python -m bench.portal codes`) draws the addresses of random
    subjects that have public records (the pages a visitor would open), through
    `records.visibility` and `portal.links`.
-3. A child process (`python -m bench.portal serve`) serves the project with wsgiref's
-   WSGIServer and ThreadingMixIn: one thread per request, in one process or, with
-   `--page-workers W`, in W processes sharing the listening socket (as a pre-forking
-   server does); the production settings (DEBUG off), rate limits off (the clients all
-   come from 127.0.0.1).
+3. gunicorn serves the project, as in production: W sync worker processes
+   (`--page-workers`, default one per core) on a socket this process binds; the
+   production settings (DEBUG off), rate limits off (the clients all come from 127.0.0.1).
 4. C client threads in this process fetch, with urllib, first a static file served by the
    same server through WhiteNoise (the reference: the server's own cost under the same
    concurrency), then the subject pages, each address once. Latency is measured per
@@ -31,6 +29,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -54,6 +53,9 @@ DEFAULT_REQUESTS = 2_000
 GOAL_P95_MS = 100.0
 REFERENCE_PATH = "/static/portal/site.css"
 WARM_UP = 100
+# One worker per core, as a sync server is deployed; the clients share the same cores.
+DEFAULT_WORKERS = os.cpu_count() or 2
+BACKLOG = 256  # the clients connect at once; a short queue would refuse some
 SERVER_START_SECONDS = 60.0
 REQUEST_TIMEOUT = 30.0
 
@@ -168,23 +170,43 @@ def _portal_child(env: dict[str, str], *args: str) -> dict[str, Any]:
 
 @contextmanager
 def _server(env: dict[str, str], work: Path, workers: int) -> Iterator[str]:
-    """A serving child process; yields its base URL and stops it afterwards."""
-    port_file = work / "port"
-    port_file.unlink(missing_ok=True)
+    """gunicorn with `workers` sync worker processes, as in production; yields the base URL.
+
+    The listening socket is bound here and handed to gunicorn (`fd://`), so the port is
+    known before the server starts and nothing races for it.
+    """
     server_env = {**env, "XINYONG_PORTAL_RATE_LIMIT": "0", "XINYONG_DEBUG": "false"}
-    command = [sys.executable, "-m", "bench.portal", "serve", "--port-file", str(port_file)]
-    command += ["--workers", str(workers)]
-    process = subprocess.Popen(command, env=server_env, cwd=ROOT)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(BACKLOG)
+    port = listener.getsockname()[1]
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "--bind", f"fd://{listener.fileno()}",
+        "--workers", str(workers),
+        "--worker-class", "sync",
+        "--backlog", str(BACKLOG),
+        "--log-level", "warning",
+        "xinyong.wsgi:application",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, env=server_env, cwd=ROOT, pass_fds=[listener.fileno()])
+    listener.close()
+    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while not port_file.exists() or not port_file.read_text().strip():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the server did not start")
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port_file.read_text().strip()}"
+        _wait_until_serving(base, process)
+        yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _wait_until_serving(base: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while _fetch(base + REFERENCE_PATH)[1] is not None:
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("the server did not start")
+        time.sleep(0.2)
 
 
 def benchdatabase_env(work: Path, database: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -263,8 +285,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--page-workers",
         type=int,
-        default=1,
-        help="portal: server processes, each with a thread per request (default 1)",
+        default=DEFAULT_WORKERS,
+        help=f"portal: gunicorn sync worker processes (default {DEFAULT_WORKERS})",
     )
 
 
@@ -292,7 +314,7 @@ def main(args: argparse.Namespace) -> int:
         "seed": args.seed,
         "python": sys.version.split()[0],
         "settings": args.settings,
-        "server": f"wsgiref WSGIServer + ThreadingMixIn, {args.page_workers} process(es)",
+        "server": f"gunicorn, {args.page_workers} sync worker process(es)",
         "results": results,
     }
     target = out_dir / "portal.json"
@@ -332,49 +354,6 @@ def draw_codes(count: int, seed: int) -> dict[str, Any]:
     }
 
 
-def serve(port_file: Path, workers: int) -> None:
-    """Serve until SIGTERM: `workers` processes, each a thread per request, one socket.
-
-    The socket is bound before forking, so the workers share it and the kernel hands
-    each connection to one of them, as a pre-forking server (gunicorn's gthread) does.
-    """
-    import signal
-    from socketserver import ThreadingMixIn
-    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
-
-    from django.core.wsgi import get_wsgi_application
-    from django.db import connections
-
-    class Server(ThreadingMixIn, WSGIServer):
-        daemon_threads = True
-        request_queue_size = 256  # the clients connect at once; the default 5 drops some
-
-    class QuietHandler(WSGIRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    httpd = make_server(
-        "127.0.0.1", 0, get_wsgi_application(), server_class=Server, handler_class=QuietHandler
-    )
-    connections.close_all()  # no database connection may cross a fork
-    children = []
-    for _ in range(workers - 1):
-        pid = os.fork()
-        if pid == 0:
-            httpd.serve_forever()
-            os._exit(0)
-        children.append(pid)
-
-    def stop(signum: int, frame: Any) -> None:
-        for pid in children:
-            os.kill(pid, signal.SIGTERM)
-        os._exit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    port_file.write_text(str(httpd.server_port), encoding="utf-8")
-    httpd.serve_forever()
-
-
 def _child_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.portal")
     sub = parser.add_subparsers(dest="action", required=True)
@@ -382,19 +361,13 @@ def _child_main(argv: list[str] | None = None) -> int:
     codes.add_argument("--count", type=int, required=True)
     codes.add_argument("--seed", type=int, default=2019)
     codes.add_argument("--result", type=Path, required=True)
-    server = sub.add_parser("serve", help="serve the project until terminated")
-    server.add_argument("--port-file", type=Path, required=True)
-    server.add_argument("--workers", type=int, default=1)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinyong.settings")
     import django
 
     django.setup()
-    if args.action == "codes":
-        outcome = draw_codes(args.count, args.seed)
-        args.result.write_text(json.dumps(outcome, ensure_ascii=False), encoding="utf-8")
-    else:
-        serve(args.port_file, args.workers)
+    outcome = draw_codes(args.count, args.seed)
+    args.result.write_text(json.dumps(outcome, ensure_ascii=False), encoding="utf-8")
     return 0
 
 

@@ -52,13 +52,15 @@ PAGE_SIZE = 20
 # --- orchestration (this process) ------------------------------------------------------
 
 
-def _child(env: dict[str, str], what: str, *args: str) -> dict[str, Any]:
-    """Run `python -m bench.search ARGS --result FILE` and return the JSON it wrote."""
+def child(
+    env: dict[str, str], what: str, *args: str, module: str = "bench.search"
+) -> dict[str, Any]:
+    """Run `python -m MODULE ARGS --result FILE` and return the JSON it wrote."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         result = Path(handle.name)
     try:
         completed = subprocess.run(
-            [sys.executable, "-m", "bench.search", *args, "--result", str(result)],
+            [sys.executable, "-m", module, *args, "--result", str(result)],
             env=env,
             cwd=ROOT,
             check=False,
@@ -71,24 +73,24 @@ def _child(env: dict[str, str], what: str, *args: str) -> dict[str, Any]:
         result.unlink(missing_ok=True)
 
 
+def load_subjects(env: dict[str, str], database: str, subjects: int, seed: int) -> dict[str, Any]:
+    """Write `subjects` generated subjects into the database of `env` and index them."""
+    log(f"{database}: writing {subjects:,} subjects and indexing them")
+    loaded = child(
+        env, f"{database} load", "load", "--subjects", str(subjects), "--seed", str(seed)
+    )
+    log(
+        f"{database}: {loaded['subjects']:,} subjects in {loaded['write_seconds']} s; "
+        f"index of {loaded['postings']:,} postings in {loaded['index_seconds']} s"
+    )
+    return loaded
+
+
 def benchdatabase_env(work: Path, database: str, args: argparse.Namespace) -> dict[str, Any]:
     with database_env(work, database, args.settings) as env:
-        log(f"{database}: writing {args.subjects:,} subjects and indexing them")
-        loaded = _child(
-            env,
-            f"{database} load",
-            "load",
-            "--subjects",
-            str(args.subjects),
-            "--seed",
-            str(args.seed),
-        )
-        log(
-            f"{database}: {loaded['subjects']:,} subjects in {loaded['write_seconds']} s; "
-            f"index of {loaded['postings']:,} postings in {loaded['index_seconds']} s"
-        )
+        loaded = load_subjects(env, database, args.subjects, args.seed)
         log(f"{database}: {args.queries} queries of each length")
-        queried = _child(
+        queried = child(
             env,
             f"{database} query",
             "query",
@@ -346,7 +348,7 @@ def draw_queries(names: list[str], length: int, count: int, rng: random.Random) 
     return frequent + rare
 
 
-def _percentiles(values: list[float]) -> dict[str, float]:
+def percentiles(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
 
     def at(share: float) -> float:
@@ -397,14 +399,14 @@ def query(count: int, seed: int) -> dict[str, Any]:
     for length, queries in drawn.items():
         times, totals, capped = _time_search(queries)
         results[str(length)] = {
-            "search_ms": _percentiles(times),
+            "search_ms": percentiles(times),
             "capped": sum(capped),
             "no_match": sum(1 for total in totals if total == 0),
             "median_total": sorted(totals)[len(totals) // 2],
             "slowest": [q for _t, q in sorted(zip(times, queries, strict=True))[-5:]],
         }
     for length, queries in drawn.items():
-        results[str(length)]["like_ms"] = _percentiles(_time_like(queries))
+        results[str(length)]["like_ms"] = percentiles(_time_like(queries))
     return {"lengths": results}
 
 

@@ -90,6 +90,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("XINYONG_DATABASE_URL", VAR_DIR / "xinyong.sqlite3")}
+# Keep a worker's connection between requests: connecting cost more than a whole joint
+# check (measured: single checks 415 → 582 req/s on SQLite, 122 → ~300 on PostgreSQL).
+# Health checks reopen a connection the server dropped. 0 closes after every request.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("XINYONG_DB_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the portal read while an import writes; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue on the timeout instead of failing with "database is locked".

@@ -161,3 +161,20 @@ def test_a_bad_page_number_is_a_message_not_an_error(client, company):
     assert response.status_code == 400
     html = response.content.decode()
     assert "页码“abc”无效" in html and 'lang="en"' in html
+
+
+@pytest.mark.parametrize("one_query_limit", [100, 1])
+def test_a_subject_with_many_records_pages_them_the_same_way(
+    client, company, monkeypatch, one_query_limit
+):
+    # Few records are read in one query; more than the limit take the counting path.
+    from xinyong.portal import subject_views
+
+    monkeypatch.setattr(subject_views, "ONE_QUERY_RECORDS", one_query_limit)
+    monkeypatch.setattr(subject_views, "RECORDS_PER_PAGE", 1)
+    first = _html(client, COMPANY_URL + "?tab=penalty")
+    second = _html(client, COMPANY_URL + "?tab=penalty&page=2")
+    assert '行政处罚 <span class="count">2</span>' in first
+    assert "昆市监罚〔2026〕11号" in first and "昆市监罚〔2026〕12号" not in first
+    assert "昆市监罚〔2026〕12号" in second and "昆市监罚〔2026〕11号" not in second
+    assert client.get(COMPANY_URL + "?tab=penalty&page=3").status_code == 404

@@ -66,10 +66,13 @@ def unparsable_request(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from xinyong.api.routes import router
+    from xinyong.lists import api_checks, api_entries, api_feedback
     from xinyong.records.api import router as records_router
 
     api.add_router("", router)
     api.add_router("", records_router)
+    for module in (api_entries, api_checks, api_feedback):
+        api.add_router("", module.router)
 
 
 _register_routers()

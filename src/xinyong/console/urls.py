@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from xinyong.console import views
+from xinyong.console import check_views, entry_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -25,4 +25,15 @@ urlpatterns = [
     path("quarantine/<int:pk>/", views.correct, name="correct"),
     path("quarantine/<int:pk>/discard/", views.discard, name="discard"),
     path("timeliness/", views.timeliness_page, name="timeliness"),
+    # List entries through due process (entry_views).
+    path("entries/", entry_views.queue, name="entries"),
+    path("entries/new/", entry_views.propose, name="entry_propose"),
+    path("entries/<str:reference>/", entry_views.detail, name="entry"),
+    path("entries/<str:reference>/<slug:name>/", entry_views.step, name="entry_step"),
+    # joint reward and punishment checks, receipts and the feedback rate (check_views)
+    path("checks/", check_views.check_page, name="check"),
+    path("checks/receipt/", check_views.find_receipt, name="check_receipt_find"),
+    path("checks/<str:reference>/", check_views.receipt_page, name="check_receipt"),
+    path("checks/<str:reference>/result.xlsx", check_views.receipt_xlsx, name="check_receipt_xlsx"),
+    path("feedback/", check_views.feedback_stats_page, name="feedback_stats"),
 ]

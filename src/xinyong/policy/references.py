@@ -69,15 +69,74 @@ def check_references(pack: Pack) -> list[Problem]:
     record_types = {item.code for item in pack.catalogue.record_types}
     problems += _duplicates("catalogue.yaml", "code", (t.code for t in pack.catalogue.record_types))
     problems += _duplicates("rules.yaml", "key", (r.key for r in pack.rules.rules))
+    list_codes = {item.code for item in pack.lists.lists}
     for rule in pack.rules.rules:
-        for code in rule.applies_to:
-            if code not in record_types:
-                problems.append(Problem("rules.yaml", rule.key, f"unknown record type {code!r}"))
+        if isinstance(rule, schema.TimelinessRule | schema.PublicityPeriodRule):
+            for code in rule.applies_to:
+                if code not in record_types:
+                    problems.append(
+                        Problem("rules.yaml", rule.key, f"unknown record type {code!r}")
+                    )
+        elif isinstance(rule, schema.DueProcessRule):
+            for code in rule.applies_to:
+                if code not in list_codes:
+                    problems.append(Problem("rules.yaml", rule.key, f"unknown list {code!r}"))
 
+    problems += _check_detection_rules(pack)
     problems += _check_campaigns(pack)
     problems += _check_lists(pack)
     problems += _check_measures(pack)
     problems += _check_memoranda(pack)
+    return problems
+
+
+def _check_detection_rules(pack: Pack) -> list[Problem]:
+    """What a count-in-window or clean-record rule names exists and fits: its record types
+    (and the matched field), the list it proposes for (which must take the rule's subject
+    kinds), the negative types it counts and the incentive measures it grants."""
+    types = {item.code: item for item in pack.catalogue.record_types}
+    lists = {item.code: item for item in pack.lists.lists}
+    measures = {measure.code: measure for measure in pack.measures.measures}
+    problems: list[Problem] = []
+
+    def known_types(rule: schema.RuleBase, codes: list[str]) -> list[schema.RecordTypeSpec]:
+        problems.extend(
+            Problem("rules.yaml", rule.key, f"unknown record type {code!r}")
+            for code in codes
+            if code not in types
+        )
+        return [types[code] for code in codes if code in types]
+
+    for rule in pack.rules.rules:
+        messages: list[str] = []
+        if isinstance(rule, schema.CountInWindowRule):
+            field = rule.match.field
+            messages += [
+                f"record type {spec.code!r} has no field {field!r}"
+                for spec in known_types(rule, rule.match.record_types)
+                if field and field not in {item.code for item in spec.fields}
+            ]
+            if rule.window.unit == "working_day":
+                messages.append("a detection window is counted in days, months or years")
+            target = lists.get(rule.proposes)
+            stray = sorted(set(rule.subject_kinds) - set(target.subject_kinds if target else []))
+            if target is None:
+                messages.append(f"unknown list {rule.proposes!r}")
+            elif stray:
+                messages.append(f"list {target.code!r} does not take {', '.join(stray)}")
+        elif isinstance(rule, schema.CleanRecordRule):
+            messages += [
+                f"record type {spec.code!r} is not negative"
+                for spec in known_types(rule, rule.negative_record_types)
+                if spec.nature != "negative"
+            ]
+            for code in rule.grants:
+                measure = measures.get(code)
+                if measure is None:
+                    messages.append(f"unknown measure {code!r}")
+                elif measure.kind != "incentive":
+                    messages.append(f"measure {code!r} is a {measure.kind}, not an incentive")
+        problems += [Problem("rules.yaml", rule.key, message) for message in messages]
     return problems
 
 

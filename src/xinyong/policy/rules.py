@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import TypeAdapter
 
@@ -12,7 +13,8 @@ from xinyong.policy.models import Rule
 _RULE = TypeAdapter(schema.Rule)
 
 
-def active_rules(kind: str) -> list[schema.TimelinessRule | schema.PublicityPeriodRule]:
+def active_rules(kind: str) -> list[Any]:
+    """The active rules of one kind, as their validated models (the kind's class)."""
     rules = []
     for row in Rule.objects.filter(kind=kind, active=True).order_by("key"):
         rules.append(

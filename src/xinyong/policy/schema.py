@@ -278,7 +278,61 @@ class PublicityPeriodRule(RuleBase):
         return tiers
 
 
-Rule = Annotated[TimelinessRule | PublicityPeriodRule, Field(discriminator="kind")]
+class DueProcessRule(RuleBase):
+    """How an entry gets onto a list: the subject's defence period after notice, and the
+    age under which a natural person is never listed (checked on the decision date)."""
+
+    kind: Literal["listing_due_process"]
+    applies_to: list[Slug] = []  # list codes; empty: every list
+    defence_period: Duration
+    minimum_age: Annotated[int, Field(ge=0, le=30)]
+
+
+class RecordMatch(Strict):
+    """Which records a detection rule counts: these types, and optionally a payload field
+    containing any of the given words (e.g. CF_WFXW containing 超限)."""
+
+    record_types: Annotated[list[Slug], Field(min_length=1)]
+    field: str = ""
+    contains: list[str] = []
+
+    @model_validator(mode="after")
+    def _field_and_words_together(self) -> RecordMatch:
+        if bool(self.field) != bool(self.contains):
+            raise ValueError("give both field and contains, or neither")
+        return self
+
+
+class CountInWindowRule(RuleBase):
+    """More than `more_than` matching records of one subject within `window` → a proposal
+    for the list `proposes`, which waits for an operator."""
+
+    kind: Literal["count_in_window"]
+    match: RecordMatch
+    more_than: Annotated[int, Field(ge=0)]
+    window: Duration
+    subject_kinds: Annotated[list[SubjectKind], Field(min_length=1)]
+    proposes: Slug
+
+
+class CleanRecordRule(RuleBase):
+    """No negative record and no black or watch entry for `period` → eligible for the
+    incentives `grants` (measure codes)."""
+
+    kind: Literal["clean_record"]
+    period: Duration
+    negative_record_types: Annotated[list[Slug], Field(min_length=1)]
+    subject_kinds: Annotated[list[SubjectKind], Field(min_length=1)]
+    grants: Annotated[list[Slug], Field(min_length=1)]
+
+
+Rule = Annotated[
+    TimelinessRule | PublicityPeriodRule | DueProcessRule | CountInWindowRule | CleanRecordRule,
+    Field(discriminator="kind"),
+]
+AnyRule = (
+    TimelinessRule | PublicityPeriodRule | DueProcessRule | CountInWindowRule | CleanRecordRule
+)
 
 
 class RulesFile(Strict):

@@ -1,8 +1,10 @@
 """The lists (名单) as the pack defines them: basis, criteria, terms, exit and measures.
 
-Only lists the pack marks public are shown. Entries come with the listing procedure
-(issue 5); until a list has entries, its page says what would put a subject on it and
-how one leaves it, which is what a subject and the public need to know first.
+Only lists the pack marks public are shown. A list's page says what puts a subject on
+it and how one leaves it, then the entries the public may see today
+(`lists.visibility.public_entries`: published, in force, on a public list), newest
+first, in capped pages behind the rate limit; persons by name and masked ID number,
+linked by their opaque public id.
 """
 
 from __future__ import annotations
@@ -15,10 +17,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from xinyong.core.errors import XinyongError
 from xinyong.lists.models import CreditList, Measure, Memorandum
+from xinyong.lists.visibility import public_entries
 from xinyong.policy.durations import Duration
 from xinyong.policy.schema import ListTerm
+from xinyong.portal.errors import shown
+from xinyong.portal.paging import page_number, paginate
+from xinyong.portal.ratelimit import rate_limited
 from xinyong.subjects.models import Subject
+
+ENTRIES_PER_PAGE = 20
 
 
 def duration_text(period: Duration) -> str:
@@ -80,6 +89,7 @@ def lists_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@rate_limited("lists")
 def list_page(request: HttpRequest, code: str) -> HttpResponse:
     memoranda = Memorandum.objects.filter(active=True).select_related("basis_source")
     measures = Measure.objects.filter(active=True).prefetch_related("scenes")
@@ -103,4 +113,18 @@ def list_page(request: HttpRequest, code: str) -> HttpResponse:
         "memoranda": credit_list.memoranda.all(),
         "nav": "lists",
     }
+    entries = (
+        public_entries()
+        .filter(credit_list=credit_list)
+        .select_related("subject", "unit")
+        # Encrypted personal data: never needed on a public page.
+        .defer("subject__id_number_enc")
+        .order_by("-starts_on", "-id")
+    )
+    try:
+        page = paginate(entries, page_number(request.GET.get("page")), ENTRIES_PER_PAGE)
+    except XinyongError as error:
+        context["error"] = shown(error)
+        return render(request, "portal/list.html", context, status=error.status)
+    context["page"] = page
     return render(request, "portal/list.html", context)

@@ -8,6 +8,7 @@ over a million records costs no full count: the total then reads "5000+".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -76,15 +77,16 @@ def page_size(raw: str | None) -> int:
 
 
 def paginate(
-    queryset: QuerySet[Any], page: int, size: int, *, total: int | None = None
+    queryset: QuerySet[Any] | Sequence[Any], page: int, size: int, *, total: int | None = None
 ) -> Page[Any]:
     """The `page`-th page of `size` items, counting no further than the page cap.
 
-    A caller that has counted already (a subject page counts its tabs) passes `total`.
+    A caller that has counted already (a subject page counts its tabs) passes `total`;
+    one that holds all the rows already passes them as a list.
     """
     cap = MAX_PAGES * size
     if total is None:
-        total = queryset[: cap + 1].count()
+        total = len(queryset) if isinstance(queryset, Sequence) else queryset[: cap + 1].count()
     capped = total > cap
     total = min(total, cap)
     pages = max(1, -(-total // size))

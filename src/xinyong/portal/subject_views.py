@@ -1,21 +1,33 @@
-"""The subject page: basic information and public records in 信用中国's groups.
+"""The subject page: basic information, public records and list entries in 信用中国's groups.
 
 Organisations and individual businesses are addressed by USCC (any case; the address
 is redirected to upper case), persons only by their opaque public id. An ID number in
 the address finds nothing: it is never looked up. A person without any public record
-has no page, so that the portal never shows a person the pack does not make public.
+or public list entry has no page, so that the portal never shows a person the pack
+does not make public.
 
-Every visit costs three queries without joins (the subject, the counts per record type,
-one page of records); types, units and regions come from `lookups`.
+List entries the public may see (`lists.visibility.public_entries`) go under 失信惩戒
+(black lists), 重点关注 (watch lists) and 守信激励 (red lists), above the tab's records.
+
+Every visit costs three queries: the subject; its public records (all of them, newest
+first, when there are at most `ONE_QUERY_RECORDS`, as for most subjects: the counts, tabs
+and page come from those rows; otherwise the counts per type and one page, as two
+queries); and its public entries joined to their lists. Types, units and regions come
+from `lookups`.
 """
 
 from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
 
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from xinyong.core.errors import XinyongError
+from xinyong.lists.models import ListEntry
+from xinyong.lists.visibility import TAB_OF_LIST_KIND, public_entries_of
 from xinyong.portal import lookups, tabs
 from xinyong.portal.cards import cards
 from xinyong.portal.errors import shown
@@ -28,6 +40,10 @@ from xinyong.subjects.models import Subject
 
 USCC_LENGTH = 18
 RECORDS_PER_PAGE = 20
+# A subject is on a few lists at most; the cap only bounds a page built from bad data.
+ENTRIES_SHOWN = 100
+# Up to this many public records, one query serves the counts, the tabs and the page.
+ONE_QUERY_RECORDS = 100
 
 
 def find_subject(code: str) -> Subject | None:
@@ -41,14 +57,46 @@ def find_subject(code: str) -> Subject | None:
     return found[0] if found else None
 
 
-def _counts_by_type(subject: Subject) -> dict[int, int]:
-    rows = (
+def _public_records(subject: Subject) -> list[CreditRecord] | None:
+    """All the subject's public records, newest first, when there are few (most subjects):
+    the tab counts and the page then come from this one query. None when there are more."""
+    rows = list(
+        public_records_of(subject)
+        .defer("sealed")
+        .order_by("-decision_date", "-id")[: ONE_QUERY_RECORDS + 1]
+    )
+    return rows if len(rows) <= ONE_QUERY_RECORDS else None
+
+
+def _counts_by_type(subject: Subject, rows: list[CreditRecord] | None) -> dict[int, int]:
+    if rows is not None:
+        return dict(Counter(row.record_type_id for row in rows))
+    counted = (
         public_records_of(subject)
         .values_list("record_type_id")
         .annotate(count=Count("id"))
         .order_by()
     )
-    return dict(rows)
+    return dict(counted)
+
+
+def _public_entries(subject: Subject) -> list[ListEntry]:
+    """The subject's public entries (a few at most), newest first, in one query."""
+    found = (
+        public_entries_of(subject)
+        .select_related("credit_list", "unit")
+        .order_by("-starts_on", "-id")
+    )
+    return list(found[:ENTRIES_SHOWN])
+
+
+def _entry_counts(entries: list[ListEntry]) -> dict[str, int]:
+    """Public entries per tab category (失信惩戒, 重点关注, 守信激励)."""
+    return dict(Counter(TAB_OF_LIST_KIND[entry.credit_list.kind] for entry in entries))
+
+
+def _entries_in(entries: list[ListEntry], tab: tabs.Tab) -> list[ListEntry]:
+    return [e for e in entries if TAB_OF_LIST_KIND[e.credit_list.kind] in tab.categories]
 
 
 def not_found(request: HttpRequest) -> HttpResponse:
@@ -66,9 +114,14 @@ def _by_category(by_type: dict[int, int]) -> dict[str, int]:
     return totals
 
 
-def _records(subject: Subject, tab: tabs.Tab) -> tuple[QuerySet[CreditRecord], list[int]]:
+def _records(
+    subject: Subject, tab: tabs.Tab, rows: list[CreditRecord] | None
+) -> tuple[Sequence[CreditRecord] | QuerySet[CreditRecord], list[int]]:
     """The subject's public records in the tab, newest first, and the tab's type ids."""
     type_ids = lookups.type_ids(tab.categories)
+    if rows is not None:
+        wanted = set(type_ids)
+        return [row for row in rows if row.record_type_id in wanted], type_ids
     records = (
         public_records_of(subject)
         # `+ 0` keeps SQLite, which plans without statistics unless ANALYZE ran, from
@@ -83,16 +136,25 @@ def _records(subject: Subject, tab: tabs.Tab) -> tuple[QuerySet[CreditRecord], l
     return records, type_ids
 
 
-def _render(request: HttpRequest, subject: Subject, by_type: dict[int, int]) -> HttpResponse:
+def _render(
+    request: HttpRequest,
+    subject: Subject,
+    rows: list[CreditRecord] | None,
+    by_type: dict[int, int],
+    entries: list[ListEntry],
+) -> HttpResponse:
     by_category = _by_category(by_type)
+    for category, count in _entry_counts(entries).items():
+        by_category[category] = by_category.get(category, 0) + count
     tab = tabs.choose(request.GET.get("tab"), by_category)
     context = {
         "subject": subject,
         "region": lookups.region_labels().get(subject.region_id or "", ""),
         "tabs": tabs.tab_counts(by_category, tab),
         "tab": tab,
+        "entries": _entries_in(entries, tab),
     }
-    records, type_ids = _records(subject, tab)
+    records, type_ids = _records(subject, tab, rows)
     total = sum(by_type.get(pk, 0) for pk in type_ids)
     try:
         number = page_number(request.GET.get("page"))
@@ -112,7 +174,9 @@ def subject_page(request: HttpRequest, code: str) -> HttpResponse:
     if code != subject_code(subject):
         query = request.META.get("QUERY_STRING", "")
         return redirect(subject_url(subject) + (f"?{query}" if query else ""), permanent=True)
-    by_type = _counts_by_type(subject)
-    if subject.kind == Subject.Kind.PERSON and not by_type:
+    rows = _public_records(subject)
+    by_type = _counts_by_type(subject, rows)
+    entries = _public_entries(subject)
+    if subject.kind == Subject.Kind.PERSON and not by_type and not entries:
         return not_found(request)
-    return _render(request, subject, by_type)
+    return _render(request, subject, rows, by_type, entries)

@@ -10,6 +10,7 @@
    decision document number, subject), then insert new records, update changed ones
    with a new hash-chained version, and count unchanged ones.
 4. The batch's counts, its status and an audit event are written in the same transaction.
+5. After it, the detection rules run for the subjects the batch touched (lists.detection).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from xinyong.core import audit, pii
 from xinyong.core.calendar import WorkCalendar
 from xinyong.core.errors import PermissionDenied
+from xinyong.lists.detection import after_import
 from xinyong.records.deadlines import RecordDeadlines
 from xinyong.records.errors import RowError
 from xinyong.records.models import Batch, CreditRecord, QuarantinedRow, RecordType
@@ -168,6 +170,9 @@ class Importer:
                 status=Batch.Status.FAILED, failure=str(exc)[:2000], finished_at=timezone.now()
             )
             raise
+        # Detection rules for the subjects this batch touched, after the import's own
+        # transaction so that a failing rule can never undo it (see after_import).
+        after_import(self.batch, self.validator.today)
         return self.result
 
     def _finish(self, total: int) -> None:
