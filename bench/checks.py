@@ -35,10 +35,8 @@
 5. Tables and var/bench/checks.json (under XINYONG_VAR_DIR when set). Goals: a batch at
    ≥ 50,000 subjects/s; single checks ≥ 500 requests/s with p99 ≤ 20 ms on 2 cores.
 
-`--settings bench.persistent_db` runs the children with persistent database connections
-(CONN_MAX_AGE), which the default settings do not use: each request then opens no new
-connection (PostgreSQL: a server process; SQLite: the file, its pragmas and Django's
-SQL functions).
+The server keeps database connections between requests (`XINYONG_DB_CONN_MAX_AGE`,
+default 60 s); `XINYONG_DB_CONN_MAX_AGE=0` measures a new connection per request.
 """
 
 from __future__ import annotations
