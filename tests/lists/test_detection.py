@@ -300,7 +300,11 @@ def test_the_expire_command_writes_expiries(loaded_pack):
             "negative_record_types: [penalty, commendation]",
             "record type 'commendation' is not negative",
         ),
-        ("record_types: [penalty]", "record_types: [fines]", "unknown record type 'fines'"),
+        (  # indented as in the detection rule's `match` (credit-repair has one too)
+            "      record_types: [penalty]",
+            "      record_types: [fines]",
+            "unknown record type 'fines'",
+        ),
         ("field: CF_WFXW", "field: XK_NR", "record type 'penalty' has no field 'XK_NR'"),
         (
             "proposes: overload-transport",

@@ -71,7 +71,10 @@ def check_references(pack: Pack) -> list[Problem]:
     problems += _duplicates("rules.yaml", "key", (r.key for r in pack.rules.rules))
     list_codes = {item.code for item in pack.lists.lists}
     for rule in pack.rules.rules:
-        if isinstance(rule, schema.TimelinessRule | schema.PublicityPeriodRule):
+        if isinstance(
+            rule,
+            schema.TimelinessRule | schema.PublicityPeriodRule | schema.LenientPublicityRule,
+        ):
             for code in rule.applies_to:
                 if code not in record_types:
                     problems.append(
@@ -81,12 +84,47 @@ def check_references(pack: Pack) -> list[Problem]:
             for code in rule.applies_to:
                 if code not in list_codes:
                     problems.append(Problem("rules.yaml", rule.key, f"unknown list {code!r}"))
+        elif isinstance(rule, schema.RepairRule):
+            problems += [
+                Problem("rules.yaml", rule.key, f"unknown record type {code!r}")
+                for code in rule.record_types
+                if code not in record_types
+            ] + [
+                Problem("rules.yaml", rule.key, f"unknown list {code!r}")
+                for code in rule.lists
+                if code not in list_codes
+            ]
+        if isinstance(rule, schema.PublicityPeriodRule | schema.LenientPublicityRule):
+            problems += _check_publicity_fields(pack, rule)
 
     problems += _check_detection_rules(pack)
     problems += _check_campaigns(pack)
     problems += _check_lists(pack)
     problems += _check_measures(pack)
     problems += _check_memoranda(pack)
+    return problems
+
+
+def _check_publicity_fields(
+    pack: Pack, rule: schema.PublicityPeriodRule | schema.LenientPublicityRule
+) -> list[Problem]:
+    """The fields a publicity rule reads (penalty kinds, fines, special-minimum words) exist
+    in every record type it applies to."""
+    if isinstance(rule, schema.LenientPublicityRule):
+        fields = [rule.kinds_field]
+        fields += [kinds.fine_field for kinds in rule.lenient if kinds.fine_at_most is not None]
+    else:
+        fields = [words.field for special in rule.special_minimums for words in special.match]
+    problems = []
+    for spec in pack.catalogue.record_types:
+        if spec.code not in rule.applies_to:
+            continue
+        known = {item.code for item in spec.fields}
+        problems += [
+            Problem("rules.yaml", rule.key, f"record type {spec.code!r} has no field {name!r}")
+            for name in dict.fromkeys(fields)
+            if name not in known
+        ]
     return problems
 
 

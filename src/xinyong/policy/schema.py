@@ -253,11 +253,46 @@ class PublicityTier(Strict):
     maximum: Duration
 
 
+class FieldWords(Strict):
+    """A payload field containing any of these words (e.g. CF_YJ citing 《消防法》)."""
+
+    field: str
+    contains: Annotated[list[str], Field(min_length=1)]
+
+
 class SpecialMinimum(Strict):
-    """A longer minimum for decisions in these domains (e.g. 安全生产 → 1 year)."""
+    """A longer minimum for decisions in these domains (e.g. 安全生产 → 1 year).
+
+    A decision is in a domain when one of `match` finds its words: the law a penalty cites
+    (CF_YJ) names the domain more reliably than the unit or the narrative.
+    """
 
     domains: list[str]
+    match: Annotated[list[FieldWords], Field(min_length=1)]
     minimum: Duration
+
+
+class LenientKinds(Strict):
+    """Penalty kinds (处罚类别) treated as minor: a shorter period, or none (`public:
+    false`). A fine counts as minor only up to `fine_at_most` (万元, in `fine_field`)."""
+
+    name: str
+    categories: Annotated[list[str], Field(min_length=1)]
+    fine_at_most: float | None = None
+    fine_field: str = "CF_NR_FK"
+    public: bool = True
+    minimum: Duration | None = None
+    maximum: Duration | None = None
+
+    @model_validator(mode="after")
+    def _period_or_withheld(self) -> LenientKinds:
+        if self.public and (self.minimum is None or self.maximum is None):
+            raise ValueError("a public lenient period needs a minimum and a maximum")
+        if not self.public and (self.minimum or self.maximum):
+            raise ValueError("a withheld kind (public: false) has no period")
+        if self.minimum and self.maximum and self.minimum.months() > self.maximum.months():
+            raise ValueError(f"{self.name}: minimum is longer than maximum")
+        return self
 
 
 class PublicityPeriodRule(RuleBase):
@@ -326,13 +361,72 @@ class CleanRecordRule(RuleBase):
     grants: Annotated[list[Slug], Field(min_length=1)]
 
 
-Rule = Annotated[
-    TimelinessRule | PublicityPeriodRule | DueProcessRule | CountInWindowRule | CleanRecordRule,
-    Field(discriminator="kind"),
-]
-AnyRule = (
-    TimelinessRule | PublicityPeriodRule | DueProcessRule | CountInWindowRule | CleanRecordRule
+class LenientPublicityRule(RuleBase):
+    """Leniency for minor acts (轻微): the kinds in `lenient` get their own shorter period
+    (or none) instead of the publicity rule's tier. Each kind of a decision gets its own
+    period and the decision takes the longest (the publicity rule's `several_kinds`):
+    警告 with a large fine is published as the fine is."""
+
+    kind: Literal["lenient_publicity"]
+    applies_to: list[Slug]
+    # The field holding a decision's penalty kinds, several joined by 、，, ; or spaces.
+    kinds_field: str = "CF_CFLB"
+    lenient: Annotated[list[LenientKinds], Field(min_length=1)]
+
+
+class MinorRecordsRule(RuleBase):
+    """Records about a natural person under `minimum_age` on the decision date are never
+    public (the record is kept and reaches staff, never the portal)."""
+
+    kind: Literal["minor_records"]
+    minimum_age: Annotated[int, Field(ge=0, le=30)]
+
+
+class ObjectionGround(Strict):
+    code: Slug
+    name: str
+
+
+class ObjectionRule(RuleBase):
+    """How an objection (异议) is handled: its grounds and each step's time limit, counted
+    from the day the step begins. The record is flagged at once on filing; `flag_within`
+    states the limit the pack's source sets for that."""
+
+    kind: Literal["objection_procedure"]
+    grounds: Annotated[list[ObjectionGround], Field(min_length=1)]
+    flag_within: Duration
+    platform_check: Duration
+    unit_check: Duration
+    decision: Duration
+
+
+class RepairRule(RuleBase):
+    """Credit repair (信用修复): which record types and lists can be repaired, whether a
+    信用修复型 commitment is required, and the time limits to decide and to share the
+    result with the deciding unit. A record is repairable only after its minimum
+    publicity period (the publicity rules)."""
+
+    kind: Literal["credit_repair"]
+    record_types: list[Slug] = []
+    lists: list[Slug] = []
+    commitment_required: bool = True
+    decide_within: Duration
+    share_within: Duration
+
+
+_RULES = (
+    TimelinessRule
+    | PublicityPeriodRule
+    | DueProcessRule
+    | CountInWindowRule
+    | CleanRecordRule
+    | LenientPublicityRule
+    | MinorRecordsRule
+    | ObjectionRule
+    | RepairRule
 )
+Rule = Annotated[_RULES, Field(discriminator="kind")]
+AnyRule = _RULES
 
 
 class RulesFile(Strict):
