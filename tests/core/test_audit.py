@@ -114,3 +114,25 @@ def test_it_starts_a_chain_on_an_empty_database():
     _raw("DELETE FROM core_audithead")
     assert audit.record("xinyong.calendar.day_changed", ACTOR).seq == 1
     assert audit.verify().ok
+
+
+def _pending(n: int, action: str = "xinyong.calendar.day_changed") -> audit.Pending:
+    return audit.Pending(action, "core.calendarday", f"2026-10-0{n}", {"n": n, "名称": "国庆节"})
+
+
+def test_many_events_at_once_continue_the_chain_in_order():
+    (single,) = _events(1)
+    assert audit.record_many(ACTOR, [_pending(2), _pending(3)]) == 2
+    later = audit.record("xinyong.calendar.day_changed", ACTOR, object_id="after")
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert [e.seq for e in events] == [1, 2, 3, 4]
+    assert [e.object_id for e in events] == [single.object_id, "2026-10-02", "2026-10-03", "after"]
+    assert events[1].prev_hash == single.hash and later.prev_hash == events[2].hash
+    assert events[2].data == {"n": 3, "名称": "国庆节"} and events[2].actor == ACTOR.label
+    assert audit.verify().ok
+
+
+def test_many_events_with_an_unknown_action_write_none():
+    with pytest.raises(ValueError, match="unknown audit actions"):
+        audit.record_many(ACTOR, [_pending(1), _pending(2, "xinyong.nothing.happened")])
+    assert not AuditEvent.objects.exists()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 from functools import cache
@@ -117,9 +117,7 @@ def record(
     # Round-trip through JSON now, so the hash covers exactly what the database returns.
     payload = json.loads(_canonical(data or {}))
     with transaction.atomic():
-        head, _created = AuditHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"seq": 0, "hash": GENESIS}
-        )
+        head = locked_head()
         event = AuditEvent(
             seq=head.seq + 1,
             at=timezone.now(),
@@ -136,6 +134,66 @@ def record(
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An event to append with others (`record_many`)."""
+
+    action: str
+    object_type: str
+    object_id: str
+    data: dict[str, Any]
+
+    @classmethod
+    def about(cls, action: str, obj: models.Model, data: dict[str, Any] | None = None) -> Pending:
+        object_type, object_id = _describe(obj)
+        return cls(action, object_type, object_id, data or {})
+
+
+def record_many(actor: Actor, events: Iterable[Pending]) -> int:
+    """Append the events in order, chained as `record` chains them, with one lock of the
+    head and one insert: for work that writes hundreds or thousands (one `record` call
+    costs a lock and two writes of the head per event). Returns the count."""
+    pending = list(events)
+    labels = action_labels()
+    unknown = sorted({e.action for e in pending if e.action not in labels})
+    if unknown:
+        raise ValueError(f"unknown audit actions {unknown!r}: add them to an app's actions.py")
+    if not pending:
+        return 0
+    with transaction.atomic():
+        head = locked_head()
+        now = timezone.now()
+        seq, previous = head.seq, head.hash
+        rows = []
+        for item in pending:
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                at=now,
+                actor=actor.label,
+                actor_unit=actor.unit,
+                action=item.action,
+                object_type=item.object_type,
+                object_id=item.object_id,
+                data=json.loads(_canonical(item.data)),
+                prev_hash=previous,
+            )
+            event.hash = previous = _digest(event)
+            rows.append(event)
+        AuditEvent.objects.bulk_create(rows)
+        head.seq, head.hash = seq, previous
+        head.save(update_fields=["seq", "hash"])
+    return len(rows)
+
+
+def locked_head() -> AuditHead:
+    """The chain's head, locked until the transaction ends: appends wait on it in turn."""
+    head, _created = AuditHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"seq": 0, "hash": GENESIS}
+    )
+    return head
 
 
 @dataclass

@@ -39,7 +39,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from pydantic import Field, ValidationError
 
-from xinyong.core import audit
+from xinyong.core import audit, yamlfile
 from xinyong.core.errors import InvalidInput
 from xinyong.core.models import CalendarDay, CalendarYear
 from xinyong.policy.schema import DayGroup, Strict, YearSchedule
@@ -549,7 +549,7 @@ def read_file(path: str | Path) -> list[YearSchedule]:
             message=_("无法读取日历文件 %(path)s"),
         ) from None
     try:
-        data = yaml.safe_load(text)
+        data = yamlfile.safe_load(text)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date (2027-02-30)
         raise CalendarFileInvalid(path, [f"not valid YAML: {exc}"]) from None
     try:

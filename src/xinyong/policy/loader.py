@@ -49,6 +49,7 @@ def load_pack(directory: str | Path, actor: audit.Actor) -> LoadResult:
         _apply_rules(pack, upserter)
         _apply_campaigns(pack, upserter)
         apply_lists_and_measures(pack, upserter)
+        upserter.flush()
         calendar_years = _apply_calendar(pack, actor)
         summary = upserter.summary()
         if calendar_years:
@@ -221,9 +222,8 @@ def _sync_campaign_units(
         CampaignUnit(campaign=campaign, unit_id=unit_id, role=role, position=position)
         for unit_id, role, position in wanted
     )
-    audit.record(
+    upserter.log(
         "xinyong.policy.object_updated",
-        upserter.actor,
         campaign,
         {"units": [[unit_id, role] for unit_id, role, _ in wanted]},
     )

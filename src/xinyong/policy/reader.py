@@ -20,6 +20,7 @@ import yaml
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ValidationError
 
+from xinyong.core import yamlfile
 from xinyong.core.errors import PolicyError
 from xinyong.policy import schema
 
@@ -89,7 +90,7 @@ class Pack:
 
 def _parse(path: Path, model: type[M], problems: list[Problem]) -> M | None:
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data: Any = yamlfile.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(Problem(path.name, "", "file is missing"))
         return None

@@ -1,4 +1,8 @@
-"""Create-or-update of one policy object, with an audit event only when it changes."""
+"""Create-or-update of one policy object, with an audit event only when it changes.
+
+The events wait in the upserter and are appended together by `flush` (one lock of the
+audit chain's head for a whole pack instead of one per object: half the time of a first
+load went to the chain). The loader flushes inside its transaction."""
 
 from __future__ import annotations
 
@@ -23,6 +27,15 @@ class Upserter:
     def __init__(self, actor: audit.Actor) -> None:
         self.actor = actor
         self.counts: dict[str, Counter[str]] = {}
+        self.events: list[audit.Pending] = []
+
+    def log(self, action: str, obj: models.Model, data: dict[str, Any] | None = None) -> None:
+        """An audit event about `obj`, appended with the others by `flush`."""
+        self.events.append(audit.Pending.about(action, obj, data))
+
+    def flush(self) -> None:
+        audit.record_many(self.actor, self.events)
+        self.events = []
 
     def count(self, model: type[models.Model], outcome: str) -> None:
         self.counts.setdefault(model._meta.label_lower, Counter())[outcome] += 1
@@ -31,9 +44,7 @@ class Upserter:
         obj = model._default_manager.filter(**lookup).first()
         if obj is None:
             obj = model._default_manager.create(**lookup, **values)
-            audit.record(
-                "xinyong.policy.object_created", self.actor, obj, {"values": _jsonable(values)}
-            )
+            self.log("xinyong.policy.object_created", obj, {"values": _jsonable(values)})
             self.count(model, "created")
             return obj
         changed = {
@@ -48,11 +59,8 @@ class Upserter:
         for name, value in changed.items():
             setattr(obj, name, value)
         obj.save(update_fields=list(changed))
-        audit.record(
-            "xinyong.policy.object_updated",
-            self.actor,
-            obj,
-            {"before": before, "after": _jsonable(changed)},
+        self.log(
+            "xinyong.policy.object_updated", obj, {"before": before, "after": _jsonable(changed)}
         )
         self.count(model, "updated")
         return obj
@@ -79,9 +87,8 @@ class Upserter:
             through(**{owner_field: owner}, **dict(zip(fields, row, strict=True))) for row in wanted
         )
         links = [dict(zip(fields, row, strict=True)) for row in wanted]
-        audit.record(
+        self.log(
             "xinyong.policy.object_updated",
-            self.actor,
             owner,
             {"links": {through._meta.label_lower: _jsonable(links)}},
         )
@@ -93,7 +100,7 @@ class Upserter:
         for obj in stale:
             obj.active = False  # type: ignore[attr-defined]
             obj.save(update_fields=["active"])
-            audit.record("xinyong.policy.object_retired", self.actor, obj)
+            self.log("xinyong.policy.object_retired", obj)
             self.count(model, "retired")
 
     @property
