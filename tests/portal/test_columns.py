@@ -15,18 +15,21 @@ DALI = uscc("532901", "34567890")
 
 @pytest.fixture
 def penalties(loaded_pack):
+    # Dates and fines keep every row inside its publicity window: a 警告 or a fine of at
+    # most 0.3 万元 is published for 3 months only (the pack's leniency rule).
     pipeline.run(
         "penalty",
         [
             pipeline.company_penalty("罚〔2026〕1号", CF_JDRQ=pipeline.days_ago(10)),
             pipeline.company_penalty(
-                "罚〔2026〕2号", CF_JDRQ=pipeline.days_ago(100), CF_CFLB="警告", CF_NR_FK=""
+                "罚〔2026〕2号", CF_JDRQ=pipeline.days_ago(60), CF_CFLB="警告", CF_NR_FK=""
             ),
             pipeline.company_penalty(
                 "罚〔2026〕3号",
                 CF_XDR_MC="大理苍洱茶业有限公司",
                 CF_XDR_SHXYM=DALI,
                 CF_JDRQ=pipeline.days_ago(200),
+                CF_NR_FK="5",  # above the pack's small-fine limit: published for a year
             ),
         ],
     )
@@ -141,7 +144,9 @@ def test_pages_are_capped_and_the_total_says_so(client, penalties, monkeypatch):
     pipeline.run(
         "penalty",
         [
-            pipeline.company_penalty(f"罚〔2025〕{n}号", CF_JDRQ=pipeline.days_ago(300 + n))
+            pipeline.company_penalty(
+                f"罚〔2025〕{n}号", CF_JDRQ=pipeline.days_ago(300 + n), CF_NR_FK="5"
+            )
             for n in range(8)
         ],
     )

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.portal import pipeline
+from tests.records.factories import id_number
 from xinyong.records.models import CreditRecord, RecordType
 from xinyong.records.visibility import is_disputed, public_records, public_records_of
 from xinyong.subjects.models import Subject
@@ -78,10 +79,33 @@ def test_a_disputed_record_stays_public_and_is_flagged(loaded_pack):
     assert is_disputed(pipeline.record("罚〔2026〕1号"))
 
 
+def test_a_minors_record_is_never_public_whatever_its_window(loaded_pack):
+    minor = id_number("530102", (pipeline.today() - timedelta(days=365 * 15)).strftime("%Y%m%d"))
+    pipeline.run("penalty", [pipeline.persons_penalty("罚〔2026〕2号", CF_XDR_ZJHM=minor)])
+    record = pipeline.record("罚〔2026〕2号")
+    assert record.withheld == CreditRecord.Withheld.MINOR
+    assert record.publicity_end is not None and record.publicity_end > pipeline.today()
+    assert not _public("罚〔2026〕2号")
+    assert not public_records_of(record.subject).exists()
+
+
+@pytest.mark.parametrize("reason", [CreditRecord.Withheld.MINOR, CreditRecord.Withheld.LENIENT])
+def test_a_withheld_record_is_not_public_and_is_again_when_no_longer_withheld(loaded_pack, reason):
+    pipeline.run("penalty", [pipeline.company_penalty("罚〔2026〕1号")])
+    CreditRecord.objects.update(withheld=reason)
+    subject = pipeline.record("罚〔2026〕1号").subject
+    assert not _public("罚〔2026〕1号") and not public_records_of(subject).exists()
+    CreditRecord.objects.update(withheld=CreditRecord.Withheld.NO)
+    assert _public("罚〔2026〕1号") and public_records_of(subject).exists()
+
+
 def test_the_rule_for_one_subject_agrees_with_the_rule_for_all(loaded_pack):
     pipeline.run("penalty", [pipeline.company_penalty("罚〔2026〕1号"), pipeline.persons_penalty()])
     pipeline.run("penalty", [pipeline.company_penalty("罚〔2021〕1号", CF_JDRQ="2021-03-01")])
     pipeline.set_status("罚〔2026〕1号", CreditRecord.Status.DISPUTED)
+    CreditRecord.objects.filter(document_number="罚〔2021〕1号").update(
+        publicity_end=None, withheld=CreditRecord.Withheld.LENIENT
+    )
 
     def agree() -> None:
         for subject in Subject.objects.all():

@@ -40,10 +40,12 @@ def test_it_accepts_valid_rows_and_creates_their_subjects(loaded_pack):
 
 
 def test_it_computes_the_deadline_and_the_publicity_window_from_the_pack(loaded_pack):
-    _run([penalty(CF_JDRQ="2026-09-29", CF_YXQ="2027-09-29")])
+    # A fine above the lenient threshold (0.3 万元): the 2023 rule's 3 years.
+    _run([penalty(CF_JDRQ="2026-09-29", CF_YXQ="2027-09-29", CF_NR_FK="5")])
     record = CreditRecord.objects.get()
     assert record.publication_deadline == date(2026, 10, 14)  # 7 working days, National Day
     assert (record.publicity_start, record.publicity_end) == (date(2026, 9, 29), date(2029, 9, 28))
+    assert (record.publicity_minimum_end, record.withheld) == (date(2026, 12, 28), "")
 
 
 def test_importing_the_same_rows_again_changes_nothing(loaded_pack):

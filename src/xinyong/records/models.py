@@ -132,6 +132,11 @@ class CreditRecord(models.Model):
         REVOKED = "revoked", _("撤销")
         DISPUTED = "disputed", _("异议")
 
+    class Withheld(models.TextChoices):
+        NO = "", _("公示")
+        MINOR = "minor", _("涉及未成年人")
+        LENIENT = "lenient", _("轻微违法行为不予公示")
+
     # No single-column indexes on the foreign keys or the status: each costs every import
     # a write per row, and the composite indexes below serve their look-ups (a subject's
     # records, a unit's natural keys, a type's records by date).
@@ -172,6 +177,12 @@ class CreditRecord(models.Model):
     publication_deadline = models.DateField(_("公开期限"), null=True, blank=True)
     publicity_start = models.DateField(_("公示起始"), null=True, blank=True)
     publicity_end = models.DateField(_("公示截止"), null=True, blank=True)
+    # The last day of the minimum publicity period: repair may end publicity only after it.
+    publicity_minimum_end = models.DateField(_("最短公示期截止"), null=True, blank=True)
+    # Not public at all, whatever the window says: why (empty: not withheld).
+    withheld = models.CharField(
+        _("不予公示原因"), max_length=10, choices=Withheld.choices, blank=True, default=""
+    )
     batch = models.ForeignKey(
         Batch, models.PROTECT, related_name="records", verbose_name=_("最近批次")
     )

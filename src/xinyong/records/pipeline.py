@@ -8,14 +8,16 @@
 3. Per chunk: validate every row (rejections go to quarantine with their errors), find or
    create the subjects in bulk, match existing records by natural key (source unit, type,
    decision document number, subject), then insert new records, update changed ones
-   with a new hash-chained version, and count unchanged ones.
+   with a new hash-chained version, and count unchanged ones. Each record's publicity
+   (start, end, minimum end, withheld) comes from the rules in force on its decision
+   date (`deadlines`), computed once per distinct key, not per row.
 4. The batch's counts, its status and an audit event are written in the same transaction.
 5. After it, the detection rules run for the subjects the batch touched (lists.detection).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -29,11 +31,12 @@ from xinyong.core import audit, pii
 from xinyong.core.calendar import WorkCalendar
 from xinyong.core.errors import PermissionDenied
 from xinyong.lists.detection import after_import
-from xinyong.records.deadlines import RecordDeadlines
+from xinyong.records import holds
+from xinyong.records.deadlines import MINOR, NO_PERIOD, RecordDeadlines
 from xinyong.records.errors import RowError
 from xinyong.records.models import Batch, CreditRecord, QuarantinedRow, RecordType
 from xinyong.records.subjects_index import SubjectResolver, subject_key
-from xinyong.records.validation import RowValidator, ValidRow
+from xinyong.records.validation import PERSON, RowValidator, ValidRow
 from xinyong.records.versions import GENESIS, canonical, content_hash_of, stamp, version_hash_of
 from xinyong.records.writer import (
     RECORD_COLUMNS,
@@ -48,6 +51,10 @@ from xinyong.subjects.services import ID_CONTEXT
 
 QUARANTINE_CONTEXT = "records.quarantine"
 LEGAL_REP_CONTEXT = "records.legal_representative_id"
+# Distinct publicity keys kept per import; the cache is emptied when it grows past this.
+DATES_CACHE_LIMIT = 100_000
+# Deadline, publicity start, end and minimum end (as the driver writes them), withheld.
+_Dates = tuple[Any, Any, Any, Any, str]
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,9 @@ class Importer:
         # One time for the whole import: every version it writes says when, the same.
         self.stamp = stamp(self.now)
         self.received_at = moment(self.now)
-        self._dates_cache: dict[date, tuple[Any, Any, Any]] = {}
+        self.negative = self.type.nature == RecordType.Nature.NEGATIVE
+        self._dates_cache: dict[Hashable, _Dates] = {}
+        self._deadline_cache: dict[date, Any] = {}
         self._categories_cache: dict[tuple[str, ...], str] = {}
 
     def run(
@@ -226,6 +235,7 @@ class Importer:
         keyed = [(row, subject_ids[subject_key(row)]) for row in rows]
         known = self._existing(keyed)
         plan = _ChunkPlan()
+        moves: list[tuple[_RecordState, _Body]] = []
         for row, subject_id in keyed:
             natural = (row.document_number, subject_id)
             body = self._body(row)
@@ -241,8 +251,13 @@ class Importer:
                 if not state.is_new:
                     plan.changed[state.id] = state
                 outcome = "updated"
-            plan.versions.append(self._version(state, body))
+            # The content hash moves now, so the same row met again is "unchanged".
+            state.content_hash = body.digest
+            moves.append((state, body))
             self.result.note(row.row, outcome)
+        for record_id, hold in holds.for_records(plan.changed.keys()).items():
+            plan.changed[record_id].hold = hold
+        plan.versions = [self._version(state, body) for state, body in moves]
         self._write(plan)
 
     def _write(self, plan: _ChunkPlan) -> None:
@@ -311,22 +326,37 @@ class Importer:
             digest=content_hash_of(text, row.status, indexes),
         )
 
-    def _dates(self, decision_date: date) -> tuple[Any, Any, Any]:
-        """Publication deadline and publicity window, as the driver writes them."""
-        dates = self._dates_cache.get(decision_date)
+    def _dates(self, row: ValidRow) -> _Dates:
+        """Publication deadline and publicity (start, end, minimum end) as the driver
+        writes them, and why the record is withheld: computed once per distinct key
+        (decision date and the few fields publicity depends on), not per row."""
+        decided = row.decision_date
+        facts = self.deadlines.facts(decided, row.values) if self.negative else None
+        key: Hashable = facts if facts is not None else decided
+        dates = self._dates_cache.get(key)
         if dates is None:
-            window = (
-                self.deadlines.publicity_window(decision_date)
-                if self.type.nature == RecordType.Nature.NEGATIVE
-                else None
+            if len(self._dates_cache) >= DATES_CACHE_LIMIT:
+                self._dates_cache.clear()
+            publicity = NO_PERIOD if facts is None else self.deadlines.publicity_of(facts)
+            dates = self._dates_cache[key] = (
+                self._deadline(decided),
+                day(publicity.start),
+                day(publicity.end),
+                day(publicity.minimum_end),
+                publicity.withheld,
             )
-            dates = (
-                day(self.deadlines.publication_deadline(decision_date)),
-                day(window[0] if window else None),
-                day(window[1] if window else None),
-            )
-            self._dates_cache[decision_date] = dates
+        if (
+            row.subject_kind == PERSON
+            and row.id_number
+            and self.deadlines.is_minor(row.id_number, decided)
+        ):
+            dates = (*dates[:4], MINOR)
         return dates
+
+    def _deadline(self, decided: date) -> Any:
+        if decided not in self._deadline_cache:
+            self._deadline_cache[decided] = day(self.deadlines.publication_deadline(decided))
+        return self._deadline_cache[decided]
 
     def _created(self, row: ValidRow, subject_id: int) -> _RecordState:
         return _RecordState(
@@ -342,18 +372,19 @@ class Importer:
     def _version(self, state: _RecordState, body: _Body) -> _Version:
         """Move the record to `body` as its next version, chained to the previous one."""
         state.version += 1
-        state.body, state.content_hash = body, body.digest
+        state.body = body
         reason = "created" if state.version == 1 else "updated"
+        status = state.status_of(body.row.status)
         digest = version_hash_of(
             state.version_hash,
             state.version,
             self.stamp,
             self.actor.label,
             reason,
-            body.row.status,
+            status,
             body.payload,
         )
-        version = _Version(state, state.version, reason, body, state.version_hash, digest)
+        version = _Version(state, state.version, reason, body, status, state.version_hash, digest)
         state.version_hash = digest
         return version
 
@@ -366,7 +397,7 @@ class Importer:
             self.actor.label,
             version.reason,
             self.batch.pk,
-            version.body.row.status,
+            version.status,
             version.body.payload,
             version.prev_hash,
             version.hash,
@@ -376,7 +407,11 @@ class Importer:
         """A record's columns (`RECORD_COLUMNS`) at its latest version."""
         assert state.body is not None
         row = state.body.row
-        deadline, start, end = self._dates(row.decision_date)
+        deadline, start, end, minimum_end, withheld = self._dates(row)
+        if state.hold is not None and state.hold.ends_by is not None:
+            # Driver forms of one vendor compare as their dates do (ISO text or date).
+            held = day(state.hold.ends_by)
+            end = held if end is None else min(end, held)
         return {
             "id": state.id,
             "subject_id": state.subject_id,
@@ -386,7 +421,7 @@ class Importer:
             "decision_date": day(row.decision_date),
             "categories": self._categories(row.categories),
             "severity": "general",
-            "status": row.status,
+            "status": state.status_of(row.status),
             "payload": state.body.payload,
             "sealed": state.body.sealed,
             "content_hash": state.content_hash,
@@ -396,6 +431,8 @@ class Importer:
             "publication_deadline": deadline,
             "publicity_start": start,
             "publicity_end": end,
+            "publicity_minimum_end": minimum_end,
+            "withheld": withheld,
             "batch_id": self.batch.pk,
         }
 
@@ -428,6 +465,11 @@ class _RecordState:
     version_hash: str
     is_new: bool
     body: _Body | None = None
+    # What an objection or a repair decided that this import must not undo (`holds`).
+    hold: holds.Hold | None = None
+
+    def status_of(self, incoming: str) -> str:
+        return incoming if self.hold is None else self.hold.status(incoming)
 
 
 @dataclass(slots=True)
@@ -436,6 +478,7 @@ class _Version:
     number: int
     reason: str
     body: _Body
+    status: str
     prev_hash: str
     hash: str
 

@@ -7,7 +7,11 @@ A record is public when
    type has no publicity period) or today or later. A record is public through the last
    day of its window and absent the day after, by this filter alone: no job has to run
    at midnight, and a late job cannot leave an expired penalty on show;
-3. its subject is not a natural person, or its type is one the pack makes public for
+3. it is not withheld (`withheld`, set at import from the pack's rules): a record about
+   a person under the `minor_records` age on the decision date ("minor"), or a decision
+   whose every penalty kind the `lenient_publicity` rule keeps from the public
+   ("lenient"), is never public, whatever its window says;
+4. its subject is not a natural person, or its type is one the pack makes public for
    persons (`RecordType.public_for_persons`).
 
 Disputed records (异议) stay public; pages flag them while the objection is handled.
@@ -25,10 +29,11 @@ from xinyong.subjects.models import Subject
 
 
 def _open(records: QuerySet[CreditRecord], today: date | None) -> QuerySet[CreditRecord]:
-    """Rules 1 and 2: not revoked, publicity window open on `today`."""
+    """Rules 1 to 3: not revoked, publicity window open on `today`, not withheld."""
     today = today or timezone.localdate()
     return records.exclude(status=CreditRecord.Status.REVOKED).filter(
-        Q(publicity_end__isnull=True) | Q(publicity_end__gte=today)
+        Q(publicity_end__isnull=True) | Q(publicity_end__gte=today),
+        withheld=CreditRecord.Withheld.NO,
     )
 
 
@@ -40,7 +45,7 @@ def public_records(today: date | None = None) -> QuerySet[CreditRecord]:
 
 
 def public_records_of(subject: Subject, today: date | None = None) -> QuerySet[CreditRecord]:
-    """The same rule for one subject whose kind is known: rule 3 needs no join then.
+    """The same rule for one subject whose kind is known: rule 4 needs no join then.
 
     A subject page runs on every visit; this is `public_records().filter(subject=…)`
     without the join to the subject, and without the one to the record type for all

@@ -49,6 +49,8 @@ RECORD_COLUMNS = (
     "publication_deadline",
     "publicity_start",
     "publicity_end",
+    "publicity_minimum_end",
+    "withheld",
     "batch_id",
 )
 # What a later version of a record may change (the natural key and `received_at` stay).
@@ -65,6 +67,8 @@ UPDATED_COLUMNS = (
     "publication_deadline",
     "publicity_start",
     "publicity_end",
+    "publicity_minimum_end",
+    "withheld",
     "batch_id",
 )
 VERSION_COLUMNS = (

@@ -18,13 +18,12 @@ Exit status 1 with a one-line message for a malformed date.
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandParser
 
 from xinyong.core.audit import Actor
+from xinyong.core.management.options import day_or_today
 from xinyong.lists import entries
 from xinyong.lists.detection import DetectionReport, run_detection
 
@@ -41,7 +40,7 @@ class Command(BaseCommand):
         expire.add_argument("--date", help="the day to run for, YYYY-MM-DD (default today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = _day(options["date"])
+        day = day_or_today(options["date"])
         if options["action"] == "expire":
             count = entries.expire_due(day, Actor.cli())
             self.stdout.write(f"已到期移出 / expired: {count}")
@@ -66,14 +65,3 @@ class Command(BaseCommand):
             )
             for reference in outcome.entries:
                 self.stdout.write(f"  {reference}")
-
-
-def _day(text: str | None) -> date:
-    if text is None:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            f"日期格式应为 YYYY-MM-DD / the date must be YYYY-MM-DD: {text}", returncode=1
-        ) from None
