@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "xinyong.search",
     "xinyong.campaigns",
     "xinyong.lists",
+    "xinyong.rights",
+    "xinyong.exchange",
     "xinyong.accounts",
     "xinyong.policy",
     "xinyong.portal",

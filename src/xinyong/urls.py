@@ -12,5 +12,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("console/", include("xinyong.console.urls")),
+    # Objections and repairs at the staff desk (console) and on the portal.
+    path("console/objections/", include("xinyong.rights.objection_desk_urls")),
+    path("console/repairs/", include("xinyong.rights.repair_desk_urls")),
+    path("objections/", include("xinyong.rights.objection_urls")),
+    path("repairs/", include("xinyong.rights.repair_urls")),
     path("", include("xinyong.portal.urls")),
 ]

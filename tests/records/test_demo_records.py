@@ -50,3 +50,22 @@ def test_a_second_run_adds_nothing(demo):
     call_command("demo_records", "--rows", "300", "--seed", "7", stdout=out)
     assert (CreditRecord.objects.count(), ListEntry.objects.count()) == before
     assert "名单条目 / list entries: 0" in out.getvalue()
+
+
+def test_it_files_an_objection_at_the_unit_check_and_a_repair_under_review(demo):
+    from xinyong.rights.models import Objection, RepairApplication
+
+    objection = Objection.objects.get()
+    assert objection.status == Objection.Status.UNIT_CHECK
+    assert objection.record is not None
+    assert objection.record.status == CreditRecord.Status.DISPUTED
+    repair = RepairApplication.objects.get()
+    assert repair.status == RepairApplication.Status.REVIEWING
+    assert f"{objection.reference}, {repair.reference}" in demo
+
+
+def test_a_second_run_files_no_second_case(demo):
+    from xinyong.rights.models import Objection, RepairApplication
+
+    call_command("demo_records", "--rows", "300", "--seed", "7", stdout=StringIO())
+    assert (Objection.objects.count(), RepairApplication.objects.count()) == (1, 1)

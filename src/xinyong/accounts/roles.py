@@ -24,14 +24,35 @@ class Role(TextChoices):
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OPERATOR: {
         app: ("add", "change", "delete", "view")
-        for app in ("subjects", "records", "campaigns", "accounts", "policy", "lists")
+        for app in (
+            "subjects",
+            "records",
+            "campaigns",
+            "accounts",
+            "policy",
+            "lists",
+            "rights",
+            "exchange",
+        )
     }
     | {"core": ("add", "change", "view"), "auth": ("view",)},
-    Role.CLERK: {app: ("view",) for app in ("subjects", "records", "campaigns", "lists")},
-    Role.REVIEWER: {app: ("view",) for app in ("subjects", "records", "campaigns", "lists")},
+    Role.CLERK: {app: ("view",) for app in ("subjects", "records", "campaigns", "lists", "rights")},
+    Role.REVIEWER: {
+        app: ("view",) for app in ("subjects", "records", "campaigns", "lists", "rights")
+    },
     Role.AUDITOR: {
         app: ("view",)
-        for app in ("core", "subjects", "records", "campaigns", "accounts", "policy", "lists")
+        for app in (
+            "core",
+            "subjects",
+            "records",
+            "campaigns",
+            "accounts",
+            "policy",
+            "lists",
+            "rights",
+            "exchange",
+        )
     },
 }
 
@@ -47,6 +68,7 @@ class Scope(TextChoices):
     LISTS_WRITE = "lists:write", _("报送名单")
     CHECKS = "checks", _("联合奖惩核查")
     COMPLAINTS_WRITE = "complaints:write", _("录入投诉举报")
+    RIGHTS_WRITE = "rights:write", _("提交和办理异议、信用修复")
 
 
 def sync_role_groups(**_kwargs: Any) -> None:

@@ -67,11 +67,13 @@ def unparsable_request(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from xinyong.api.routes import router
     from xinyong.lists import api_checks, api_entries, api_feedback
+    from xinyong.records import api_public
     from xinyong.records.api import router as records_router
+    from xinyong.rights import api_objections, api_repairs
 
     api.add_router("", router)
     api.add_router("", records_router)
-    for module in (api_entries, api_checks, api_feedback):
+    for module in (api_entries, api_checks, api_feedback, api_public, api_objections, api_repairs):
         api.add_router("", module.router)
 
 

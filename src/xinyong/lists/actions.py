@@ -17,4 +17,6 @@ ACTIONS = {
     "xinyong.check.made": _("联合奖惩核查"),
     "xinyong.check.feedback": _("联合奖惩执行反馈"),
     "xinyong.entry.batch_imported": _("批量导入名单条目（文件或接口）"),
+    "xinyong.entry.disputed": _("标注名单条目异议"),
+    "xinyong.entry.dispute_cleared": _("取消名单条目异议标注"),
 }

@@ -293,6 +293,8 @@ class ListEntry(models.Model):
     exit_reason = models.CharField(
         _("移出原因"), max_length=16, choices=ExitReason.choices, blank=True
     )
+    # An objection (异议) against the entry is being handled: pages flag the entry.
+    disputed = models.BooleanField(_("异议处理中"), default=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from xinyong.portal import (
     list_views,
     search_views,
     subject_views,
+    track_views,
     views,
 )
 
@@ -21,4 +22,5 @@ urlpatterns = [
     path("lists/", list_views.lists_index, name="lists"),
     path("lists/<slug:code>/", list_views.list_page, name="list"),
     path("about/", about_views.about, name="about"),
+    path("track/", track_views.track, name="track"),
 ]

@@ -4,7 +4,8 @@ Run after `xinyong demo-data` with the same seed: the generated penalties belong
 first demo subjects. Everything goes through the real paths: the penalty file through
 the import pipeline (so about 1 % of rows land in quarantine, to be corrected in the
 console), the entries through the due-process service, the over-limit case through the
-import hook that runs the detection rules.
+import hook that runs the detection rules, an objection and a repair application through
+the rights services.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from xinyong.core.errors import XinyongError
 from xinyong.lists import demo as list_demo
 from xinyong.records import demo
 from xinyong.records.imports import find_record_type, import_file
+from xinyong.rights import demo as rights_demo
 from xinyong.subjects.services import find_unit
 
 UNIT = "YN-GSJ"
@@ -41,10 +43,12 @@ class Command(BaseCommand):
             result = import_file(path, find_record_type("penalty"), find_unit(UNIT), actor)
             overload = list_demo.import_overload_case(actor)
             entries = list_demo.load_entries(options["seed"], actor)
+            cases = rights_demo.load_cases(actor)
         except XinyongError as exc:
             raise CommandError(exc.bilingual()) from None
         self.stdout.write(
             f"处罚 / penalties: {result.accepted} 新增 new, {result.unchanged} 未变 unchanged, "
             f"{result.rejected} 拒收 rejected; 超限 / over-limit: {overload.accepted} 新增 new; "
-            f"名单条目 / list entries: {entries} 新增 new"
+            f"名单条目 / list entries: {entries} 新增 new; "
+            f"异议与修复 / objections and repairs: {', '.join(cases) or '0 新增 new'}"
         )
