@@ -12,6 +12,14 @@ from xinyong.subjects.models import Region, Unit
 PACK = Path(__file__).resolve().parent.parent / "policies" / "yunnan-2019"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """A fast password hasher in tests, as Django's testing guide advises: the default
+    PBKDF2 costs about half a second a hash, and console tests make several users. The
+    platform's own setting (settings.py) is untouched."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def province(db) -> Region:
     return Region.objects.create(
@@ -43,9 +51,15 @@ def unit_b(province) -> Unit:
     )
 
 
-@pytest.fixture
-def loaded_pack(db):
-    from xinyong.core.audit import Actor
-    from xinyong.policy.loader import load_pack
+@pytest.fixture(scope="session")
+def pack_snapshot(django_db_setup, django_db_blocker):
+    from tests.packsnapshot import PackSnapshot
 
-    return load_pack(PACK, Actor.cli())
+    with django_db_blocker.unblock():
+        return PackSnapshot.take(PACK)
+
+
+@pytest.fixture
+def loaded_pack(db, pack_snapshot):
+    """The database as `load_pack(PACK)` leaves it (restored from the session's load)."""
+    return pack_snapshot.restore()
