@@ -99,6 +99,7 @@ def check_references(pack: Pack) -> list[Problem]:
 
     problems += _check_detection_rules(pack)
     problems += _check_campaigns(pack)
+    problems += _check_complaint_rules(pack)
     problems += _check_lists(pack)
     problems += _check_measures(pack)
     problems += _check_memoranda(pack)
@@ -284,3 +285,58 @@ def _memorandum_measures(
 
 def _memo_problem(memo: schema.MemorandumSpec, message: str) -> Problem:
     return Problem("measures.yaml", memo.code, message)
+
+
+def _check_complaint_rules(pack: Pack) -> list[Problem]:
+    """Complaint procedures and routes name known campaigns, regions and units; one
+    procedure, naming no campaign, covers the rest, and no campaign has two."""
+    campaigns = {campaign.code for campaign in pack.campaigns.campaigns}
+    regions = pack.region_codes()
+    index = UnitIndex(pack.expanded_units)
+    problems: list[Problem] = []
+    procedures = [r for r in pack.rules.rules if isinstance(r, schema.ComplaintProcedureRule)]
+    if procedures and sum(1 for r in procedures if not r.campaigns) != 1:
+        problems.append(
+            Problem("rules.yaml", "complaint_procedure", "exactly one must name no campaigns")
+        )
+    named = [code for rule in procedures for code in rule.campaigns]
+    problems += _duplicates("rules.yaml", "complaint_procedure campaign", named)
+    for rule in pack.rules.rules:
+        if isinstance(rule, schema.ComplaintProcedureRule):
+            where = [(rule.key, code) for code in rule.campaigns]
+        elif isinstance(rule, schema.ComplaintRoutingRule):
+            where = [(rule.key, route.campaign) for route in rule.routes]
+            problems += _check_routes(rule, regions, index, pack)
+        else:
+            continue
+        problems += [
+            Problem("rules.yaml", key, f"unknown campaign {code!r}")
+            for key, code in where
+            if code not in campaigns
+        ]
+    return problems
+
+
+def _check_routes(
+    rule: schema.ComplaintRoutingRule, regions: set[str], index: UnitIndex, pack: Pack
+) -> list[Problem]:
+    problems: list[Problem] = []
+    references = []
+    for route in rule.routes:
+        for region, unit in route.units.items():
+            if region not in regions:
+                problems.append(Problem("rules.yaml", rule.key, f"unknown region {region!r}"))
+            references.append(unit)
+        if route.fallback:
+            references.append(route.fallback)
+        if route.per_prefecture:
+            references += [
+                route.per_prefecture.format(code=prefecture.code)
+                for prefecture in pack.regions.prefectures
+            ]
+    for reference in references:
+        try:
+            index.resolve(reference)
+        except LookupError as exc:
+            problems.append(Problem("rules.yaml", rule.key, str(exc)))
+    return problems

@@ -414,6 +414,95 @@ class RepairRule(RuleBase):
     share_within: Duration
 
 
+class Hotline(Strict):
+    code: Annotated[str, Field(min_length=3, max_length=20)]
+    name: str
+
+
+class ComplaintProcedureRule(RuleBase):
+    """How a complaint (举报投诉) is handled: accepted (or declined) by the unit it is routed
+    to, handled, and the complainant answered, each step within its limit, counted from
+    the day the step begins (a transfer starts acceptance again at the new unit). A rule
+    naming `campaigns` governs those campaigns' complaints; the rule naming none governs
+    the rest. `hotlines` are the telephone lines whose operators file through the API."""
+
+    kind: Literal["complaint_procedure"]
+    campaigns: list[Slug] = []
+    accept_within: Duration
+    handle_within: Duration
+    reply_within: Duration
+    rate_within: Duration
+    hotlines: list[Hotline] = []
+
+
+class ComplaintRoute(Strict):
+    """Complaints in `campaign` go to the unit named for their region in `units` (a county
+    falls under its prefecture), else to the prefecture's own unit from the `per_prefecture`
+    template (a units.yaml code such as "{code}-RSJ"), else to `fallback`, else to the
+    campaign's first lead unit. A complaint about the province as a whole goes to the
+    fallback."""
+
+    campaign: Slug
+    units: dict[str, str] = {}
+    per_prefecture: str = ""
+    fallback: str = ""
+
+
+class ComplaintRoutingRule(RuleBase):
+    """一点举报投诉、全省联动受理: where each campaign's complaints are handled."""
+
+    kind: Literal["complaint_routing"]
+    routes: list[ComplaintRoute] = []
+
+
+class PublicityQuotaRule(RuleBase):
+    """A publicity column's minimum number of published reports per calendar week."""
+
+    kind: Literal["publicity_quota"]
+    column: str
+    per_week: Annotated[int, Field(ge=1)]
+
+
+AssessmentMeasure = Literal[
+    "tasks_on_time",
+    "complaints_on_time",
+    "records_on_time",
+    "rectifications_closed",
+]
+
+
+class AssessmentItem(Strict):
+    """One line of the rubric: a measure the platform computes for a unit over the
+    quarter (a share from 0 to 1; a unit with nothing to measure gets full marks) times
+    its weight in points."""
+
+    key: Slug
+    name: str
+    measure: AssessmentMeasure
+    points: Annotated[int, Field(ge=1)]
+
+
+class AssessmentGrade(Strict):
+    name: str
+    at_least: Annotated[float, Field(ge=0)]
+
+
+class UnitAssessmentRule(RuleBase):
+    """The steering office's quarterly assessment (督查考核) of units: points per item,
+    grades by total points (highest threshold first)."""
+
+    kind: Literal["unit_assessment"]
+    items: Annotated[list[AssessmentItem], Field(min_length=1)]
+    grades: Annotated[list[AssessmentGrade], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _grades_descend(self) -> UnitAssessmentRule:
+        thresholds = [grade.at_least for grade in self.grades]
+        if thresholds != sorted(thresholds, reverse=True) or thresholds[-1] != 0:
+            raise ValueError("grades must go from the highest threshold down to 0")
+        return self
+
+
 _RULES = (
     TimelinessRule
     | PublicityPeriodRule
@@ -424,6 +513,10 @@ _RULES = (
     | MinorRecordsRule
     | ObjectionRule
     | RepairRule
+    | ComplaintProcedureRule
+    | ComplaintRoutingRule
+    | PublicityQuotaRule
+    | UnitAssessmentRule
 )
 Rule = Annotated[_RULES, Field(discriminator="kind")]
 AnyRule = _RULES
