@@ -17,5 +17,12 @@ urlpatterns = [
     path("console/repairs/", include("xinyong.rights.repair_desk_urls")),
     path("objections/", include("xinyong.rights.objection_urls")),
     path("repairs/", include("xinyong.rights.repair_urls")),
+    # Complaints: the portal's one point of complaint and the units' desk.
+    path("complaints/", include("xinyong.complaints.portal_urls")),
+    path("console/complaints/", include("xinyong.complaints.desk_urls")),
+    path("console/supervision/", include("xinyong.supervision.urls")),
+    path("console/campaigns/", include("xinyong.campaigns.task_urls")),
+    path("console/publicity/", include("xinyong.publicity.desk_urls")),
+    path("publicity/", include("xinyong.publicity.portal_urls")),
     path("", include("xinyong.portal.urls")),
 ]

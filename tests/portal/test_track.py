@@ -21,7 +21,7 @@ def test_a_repair_reference_leads_to_the_repair_page(client):
 def test_it_explains_a_reference_of_no_known_kind(client):
     response = client.get("/track/", {"ref": "MD0123"})
     assert response.status_code == 400
-    assert "编号应以 YY（异议）或 XF（信用修复）开头" in response.content.decode()
+    assert "编号应以 YY（异议）、XF（信用修复）或 TS（举报投诉）开头" in response.content.decode()
 
 
 def test_without_a_reference_it_shows_the_form(client):

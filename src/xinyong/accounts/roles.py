@@ -20,6 +20,9 @@ class Role(TextChoices):
     AUDITOR = "auditor", _("审计人员")
 
 
+# The apps whose data a unit's clerks and reviewers look at.
+UNIT_APPS = ("subjects", "records", "campaigns", "lists", "rights", "complaints", "publicity")
+
 # Which model permissions each role's group holds, by app label and action.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OPERATOR: {
@@ -32,14 +35,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "policy",
             "lists",
             "rights",
+            "complaints",
+            "publicity",
+            "supervision",
             "exchange",
         )
     }
     | {"core": ("add", "change", "view"), "auth": ("view",)},
-    Role.CLERK: {app: ("view",) for app in ("subjects", "records", "campaigns", "lists", "rights")},
-    Role.REVIEWER: {
-        app: ("view",) for app in ("subjects", "records", "campaigns", "lists", "rights")
-    },
+    Role.CLERK: {app: ("view",) for app in UNIT_APPS},
+    Role.REVIEWER: {app: ("view",) for app in UNIT_APPS},
     Role.AUDITOR: {
         app: ("view",)
         for app in (
@@ -51,6 +55,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "policy",
             "lists",
             "rights",
+            "complaints",
+            "publicity",
+            "supervision",
             "exchange",
         )
     },

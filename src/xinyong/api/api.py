@@ -66,6 +66,7 @@ def unparsable_request(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from xinyong.api.routes import router
+    from xinyong.complaints import api as api_complaints
     from xinyong.lists import api_checks, api_entries, api_feedback
     from xinyong.records import api_public
     from xinyong.records.api import router as records_router
@@ -73,7 +74,15 @@ def _register_routers() -> None:
 
     api.add_router("", router)
     api.add_router("", records_router)
-    for module in (api_entries, api_checks, api_feedback, api_public, api_objections, api_repairs):
+    for module in (
+        api_entries,
+        api_checks,
+        api_feedback,
+        api_public,
+        api_objections,
+        api_repairs,
+        api_complaints,
+    ):
         api.add_router("", module.router)
 
 

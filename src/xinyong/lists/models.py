@@ -247,6 +247,7 @@ class ListEntry(models.Model):
         DETECTION = "detection", _("规则发现")
         IMPORT = "import", _("文件导入")
         API = "api", _("接口报送")
+        COMPLAINT = "complaint", _("举报投诉")
 
     class ExitReason(models.TextChoices):
         EXPIRED = "expired", _("期限届满")

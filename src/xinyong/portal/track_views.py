@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from xinyong.portal.ratelimit import rate_limited
 
 # Reference prefix → the URL name of that procedure's tracking page.
-PAGES = {"YY": "objections:detail", "XF": "repairs:detail"}
+PAGES = {"YY": "objections:detail", "XF": "repairs:detail", "TS": "complaints:detail"}
 
 
 @rate_limited("subject")
@@ -26,6 +26,6 @@ def track(request: HttpRequest) -> HttpResponse:
         page = PAGES.get(reference[:2])
         if page is not None and reference[2:].isalnum():
             return redirect(reverse(page, args=[reference]))
-        error = _("编号应以 YY（异议）或 XF（信用修复）开头，请核对后重新输入")
+        error = _("编号应以 YY（异议）、XF（信用修复）或 TS（举报投诉）开头，请核对后重新输入")
     context = {"nav": "track", "reference": reference, "error": error}
     return render(request, "portal/track.html", context, status=400 if error else 200)

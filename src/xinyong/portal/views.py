@@ -1,4 +1,5 @@
-"""The home page: the search box, headline figures, the latest licences and penalties.
+"""The home page: the search box, headline figures, the latest licences and penalties,
+the latest reports of the 诚信建设万里行 column.
 
 Public pages need no login and never show a full ID number; every record on them comes
 through `records.visibility.public_records`.
@@ -15,6 +16,7 @@ from django.utils import timezone
 from xinyong.campaigns.models import Campaign
 from xinyong.portal.cached import cached
 from xinyong.portal.lookups import type_ids
+from xinyong.publicity.articles import latest_reports
 from xinyong.records.models import CreditRecord, RecordType
 from xinyong.records.visibility import public_records
 from xinyong.subjects.models import Subject, Unit
@@ -56,6 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "figures": figures(today),
         "licences": latest(LICENSING, today),
         "penalties": latest(PENALTY, today),
+        "reports": latest_reports(),
         "campaigns": Campaign.objects.prefetch_related("links__unit").order_by("number"),
         "nav": "home",
     }

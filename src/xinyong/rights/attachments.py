@@ -94,7 +94,12 @@ def _check(name: str, data: bytes) -> None:
         )
 
 
-def download(case: models.Model, stored: StoredFile, actor: audit.Actor) -> FileResponse:
+def download(
+    case: models.Model,
+    stored: StoredFile,
+    actor: audit.Actor,
+    action: str = "xinyong.attachment.downloaded",
+) -> FileResponse:
     """Send a case's attachment to a staff member who may see the case, with an audit
     event: evidence often carries personal information (payment slips, copies of ID
     cards), so every download leaves a trace of who took it."""
@@ -102,7 +107,7 @@ def download(case: models.Model, stored: StoredFile, actor: audit.Actor) -> File
     if not path.is_file():
         raise Http404
     audit.record(
-        "xinyong.attachment.downloaded",
+        action,
         actor,
         case,
         {"file": stored.pk, "name": stored.name, "sha256": stored.sha256},
