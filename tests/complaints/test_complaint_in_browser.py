@@ -21,7 +21,8 @@ def test_a_complainant_on_a_phone_files_and_follows_a_complaint(live_server, loa
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/")
-        page.get_by_role("link", name="举报投诉").first.click()
+        with page.expect_navigation():  # the new page and its stylesheet, before measuring
+            page.get_by_role("link", name="举报投诉").first.click()
         assert page.get_by_role("heading", name="举报投诉", level=1).is_visible()
         assert _fits(page)
         screenshot(page, "complaint-form-375")
