@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "xinyong.publicity",
     "xinyong.complaints",
     "xinyong.supervision",
+    "xinyong.evaluation",
     "xinyong.exchange",
     "xinyong.accounts",
     "xinyong.policy",
@@ -162,3 +163,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"xinyong": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# The Spark engine of the evaluation (xinyong[spark]): local mode by default; a cluster's
+# master URL at national scale.
+XINYONG_SPARK_MASTER = env_str("XINYONG_SPARK_MASTER", "local[2]")
+XINYONG_SPARK_DRIVER_MEMORY = env_str("XINYONG_SPARK_DRIVER_MEMORY", "2g")

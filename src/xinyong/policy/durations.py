@@ -53,6 +53,16 @@ class Duration:
         # 31 January + 1 month is the last day of February, as periods are counted in law.
         return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
+    def before(self, end: date) -> date:
+        """The calendar date this period before `end` (a look-back window's first day)."""
+        if self.unit == "day":
+            return end - timedelta(days=self.amount)
+        if self.unit == "working_day":
+            raise ValueError("working days are counted by xinyong.core.calendar")
+        total = end.month - 1 - self.months()
+        year, month = end.year + total // 12, total % 12 + 1
+        return date(year, month, min(end.day, calendar.monthrange(year, month)[1]))
+
     @classmethod
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler

@@ -100,6 +100,7 @@ def check_references(pack: Pack) -> list[Problem]:
     problems += _check_detection_rules(pack)
     problems += _check_campaigns(pack)
     problems += _check_complaint_rules(pack)
+    problems += _check_evaluation_schemes(pack)
     problems += _check_lists(pack)
     problems += _check_measures(pack)
     problems += _check_memoranda(pack)
@@ -339,4 +340,33 @@ def _check_routes(
             index.resolve(reference)
         except LookupError as exc:
             problems.append(Problem("rules.yaml", rule.key, str(exc)))
+    return problems
+
+
+def _check_evaluation_schemes(pack: Pack) -> list[Problem]:
+    """What an evaluation scheme's indicators count exists: record types, lists, units."""
+    types = {item.code for item in pack.catalogue.record_types}
+    lists = {item.code for item in pack.lists.lists}
+    index = UnitIndex(pack.expanded_units)
+    problems: list[Problem] = []
+    for rule in pack.rules.rules:
+        if not isinstance(rule, schema.EvaluationSchemeRule):
+            continue
+        for indicator in rule.indicators:
+            where = f"{rule.key}.{indicator.code}"
+            problems += [
+                Problem("rules.yaml", where, f"unknown record type {code!r}")
+                for code in indicator.record_types
+                if code not in types
+            ]
+            problems += [
+                Problem("rules.yaml", where, f"unknown list {code!r}")
+                for code in indicator.lists
+                if code not in lists
+            ]
+            for unit in indicator.units:
+                try:
+                    index.resolve(unit)
+                except LookupError as exc:
+                    problems.append(Problem("rules.yaml", where, str(exc)))
     return problems

@@ -503,6 +503,81 @@ class UnitAssessmentRule(RuleBase):
         return self
 
 
+class RecencyBand(Strict):
+    """Records decided within `within` before the evaluation day count `weight` each
+    (bands from the nearest out; a record older than every band counts 0)."""
+
+    within: Duration
+    weight: Annotated[float, Field(ge=0)]
+
+
+class IndicatorSpec(Strict):
+    """One indicator of an evaluation scheme: a number per subject, times `points`,
+    limited to ±`cap`, added to the score.
+
+    - `records`: the subject's records of `record_types` (any status but revoked),
+      optionally only of `severity`, reported by `units`, decided within `within` before
+      the evaluation day; each weighted by the `recency` band it falls in (1 if none).
+    - `entries`: the subject's list entries in force on the evaluation day, on `lists` or
+      on any list of `list_kinds`.
+    """
+
+    code: Slug
+    name: str
+    measure: Literal["records", "entries"]
+    record_types: list[Slug] = []
+    severity: Literal["any", "general", "serious"] = "any"
+    units: list[str] = []
+    within: Duration | None = None
+    recency: list[RecencyBand] = []
+    lists: list[Slug] = []
+    list_kinds: list[Literal["red", "black", "watch"]] = []
+    points: float
+    cap: Annotated[float, Field(gt=0)] | None = None
+    public: bool = True
+
+    @model_validator(mode="after")
+    def _measure_has_what_it_needs(self) -> IndicatorSpec:
+        if self.measure == "records" and not self.record_types:
+            raise ValueError("a records indicator names its record_types")
+        if self.measure == "entries" and not (self.lists or self.list_kinds):
+            raise ValueError("an entries indicator names lists or list_kinds")
+        return self
+
+
+class GradeSpec(Strict):
+    """A grade from `at_least` points; `inspect` is the share of the grade's subjects a
+    random inspection draws (双随机、一公开)."""
+
+    code: Annotated[str, Field(min_length=1, max_length=20)]
+    name: str
+    at_least: float
+    inspect: Annotated[float, Field(ge=0, le=1)]
+
+
+class EvaluationSchemeRule(RuleBase):
+    """A credit evaluation: every subject of `subject_kinds` starts at `base`, each
+    indicator adds its contribution, the score is kept within 0…`maximum`, and the
+    first grade (highest threshold first) whose `at_least` it reaches is its grade."""
+
+    kind: Literal["evaluation_scheme"]
+    subject_kinds: Annotated[list[SubjectKind], Field(min_length=1)]
+    base: float = 100
+    maximum: float = 100
+    indicators: Annotated[list[IndicatorSpec], Field(min_length=1)]
+    grades: Annotated[list[GradeSpec], Field(min_length=2)]
+
+    @model_validator(mode="after")
+    def _grades_descend(self) -> EvaluationSchemeRule:
+        thresholds = [grade.at_least for grade in self.grades]
+        if thresholds != sorted(thresholds, reverse=True) or thresholds[-1] > 0:
+            raise ValueError("grades must go from the highest threshold down to 0 or below")
+        codes = [indicator.code for indicator in self.indicators]
+        if len(set(codes)) != len(codes):
+            raise ValueError("indicator codes must be unique")
+        return self
+
+
 _RULES = (
     TimelinessRule
     | PublicityPeriodRule
@@ -517,6 +592,7 @@ _RULES = (
     | ComplaintRoutingRule
     | PublicityQuotaRule
     | UnitAssessmentRule
+    | EvaluationSchemeRule
 )
 Rule = Annotated[_RULES, Field(discriminator="kind")]
 AnyRule = _RULES

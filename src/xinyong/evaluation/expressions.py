@@ -1,0 +1,172 @@
+"""An evaluation scheme as one Ibis expression: the single definition that both engines run.
+
+The expression reads the platform's own tables by name (unbound Ibis tables), so the
+database engine compiles it to the database's SQL and the Spark engine runs it over a
+Parquet snapshot of the same tables (`snapshot.TABLES`). Codes in the scheme (record
+types, units, lists) are resolved to ids before compiling: the expression needs no joins
+to name tables, and both engines see the same ids.
+
+One pass over the records and one over the list entries, each summing a case expression
+per indicator, then two left joins onto the subjects: the same plan for a thousand
+subjects or a million.
+
+Output columns: `subject_id`, `v0 … vn` (indicator values in the scheme's order),
+`score`, `grade`. Recency weights are binary fractions (1, 0.5, 0.25 …) in the Yunnan
+pack, so sums are exact and every engine gives the same score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+
+from xinyong.lists.models import CreditList, ListEntry
+from xinyong.policy import schema
+from xinyong.records.models import CreditRecord, RecordType
+from xinyong.subjects.models import Unit
+
+SUBJECTS = ibis.table({"id": "int64", "kind": "string"}, name="subjects_subject")
+RECORDS = ibis.table(
+    {
+        "subject_id": "int64",
+        "record_type_id": "int64",
+        "unit_id": "int64",
+        "decision_date": "date",
+        "severity": "string",
+        "status": "string",
+    },
+    name="records_creditrecord",
+)
+ENTRIES = ibis.table(
+    {
+        "subject_id": "int64",
+        "credit_list_id": "int64",
+        "status": "string",
+        "starts_on": "date",
+        "ends_on": "date",
+    },
+    name="lists_listentry",
+)
+IN_FORCE = [*ListEntry.IN_FORCE, ListEntry.Status.EXITED]
+
+
+@dataclass(frozen=True)
+class Ids:
+    """Codes of the pack resolved to the ids the tables hold."""
+
+    record_types: dict[str, int]
+    units: dict[str, int]
+    lists: dict[str, int]
+    list_kinds: dict[str, list[int]]
+
+    @classmethod
+    def load(cls) -> Ids:
+        kinds: dict[str, list[int]] = {}
+        for pk, kind in CreditList.objects.values_list("pk", "kind"):
+            kinds.setdefault(kind, []).append(pk)
+        units = {}
+        for pk, code, short in Unit.objects.values_list("pk", "code", "short_name"):
+            units[code] = units[short] = pk
+        return cls(
+            record_types=dict(RecordType.objects.values_list("code", "pk")),
+            units=units,
+            lists=dict(CreditList.objects.values_list("code", "pk")),
+            list_kinds={kind: sorted(pks) for kind, pks in kinds.items()},
+        )
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """One indicator's codes as ids ([-1] when nothing matches: the indicator counts 0)."""
+
+    record_types: list[int]
+    units: list[int]
+    lists: list[int]
+
+    @classmethod
+    def of(cls, indicator: schema.IndicatorSpec, ids: Ids) -> _Resolved:
+        lists = [ids.lists[code] for code in indicator.lists if code in ids.lists]
+        for kind in indicator.list_kinds:
+            lists += ids.list_kinds.get(kind, [])
+        types = [ids.record_types[c] for c in indicator.record_types if c in ids.record_types]
+        return cls(
+            record_types=types or [-1],
+            units=[ids.units[code] for code in indicator.units if code in ids.units],
+            lists=sorted(set(lists)) or [-1],
+        )
+
+
+def _record_weight(
+    indicator: schema.IndicatorSpec, resolved: _Resolved, today: date
+) -> ir.FloatingValue:
+    """What one record counts: 0 outside the indicator, else its recency band's weight."""
+    r = RECORDS
+    conditions = [r.record_type_id.isin(resolved.record_types)]
+    if indicator.severity != "any":
+        conditions.append(r.severity == indicator.severity)
+    if resolved.units:
+        conditions.append(r.unit_id.isin(resolved.units))
+    if indicator.within is not None:
+        conditions.append(r.decision_date >= indicator.within.before(today))
+    matches = ibis.and_(*conditions)
+    if indicator.recency:
+        bands = [
+            (matches & (r.decision_date >= band.within.before(today)), ibis.literal(band.weight))
+            for band in indicator.recency
+        ]
+        return ibis.cases(*bands, else_=ibis.literal(0.0)).cast("float64")
+    return ibis.cases((matches, ibis.literal(1.0)), else_=ibis.literal(0.0)).cast("float64")
+
+
+def _entry_weight(resolved: _Resolved) -> ir.FloatingValue:
+    matches = ENTRIES.credit_list_id.isin(resolved.lists)
+    return ibis.cases((matches, ibis.literal(1.0)), else_=ibis.literal(0.0)).cast("float64")
+
+
+def expression(scheme: schema.EvaluationSchemeRule, today: date, ids: Ids) -> ir.Table:
+    """Every subject of the scheme's kinds with its indicator values, score and grade."""
+    subjects = SUBJECTS.filter(SUBJECTS.kind.isin(scheme.subject_kinds)).select(
+        subject_id=SUBJECTS.id
+    )
+    names = [f"v{index}" for index in range(len(scheme.indicators))]
+    indicators = [
+        (name, indicator, _Resolved.of(indicator, ids))
+        for name, indicator in zip(names, scheme.indicators, strict=True)
+    ]
+    on_records = [item for item in indicators if item[1].measure == "records"]
+    on_entries = [item for item in indicators if item[1].measure == "entries"]
+    table = subjects
+    if on_records:
+        live = RECORDS.filter(RECORDS.status != CreditRecord.Status.REVOKED)
+        sums = live.group_by(subject=live.subject_id).aggregate(
+            **{name: _record_weight(ind, res, today).sum() for name, ind, res in on_records}
+        )
+        table = table.left_join(sums, table.subject_id == sums.subject).drop("subject")
+    if on_entries:
+        e = ENTRIES
+        binding = e.filter(
+            e.status.isin(IN_FORCE),
+            e.starts_on <= today,
+            e.ends_on.isnull() | (e.ends_on >= today),
+        )
+        sums = binding.group_by(subject=binding.subject_id).aggregate(
+            **{name: _entry_weight(res).sum() for name, _ind, res in on_entries}
+        )
+        table = table.left_join(sums, table.subject_id == sums.subject).drop("subject")
+    values = {name: table[name].fill_null(0.0).cast("float64") for name in names}
+    table = table.select("subject_id", **values)
+    score = ibis.literal(float(scheme.base))
+    for name, indicator in zip(names, scheme.indicators, strict=True):
+        contribution = table[name] * indicator.points
+        if indicator.cap is not None:
+            contribution = contribution.clip(lower=-indicator.cap, upper=indicator.cap)
+        score = score + contribution
+    score = score.clip(lower=0.0, upper=float(scheme.maximum))
+    grade = ibis.cases(
+        *[(score >= grade.at_least, ibis.literal(grade.code)) for grade in scheme.grades[:-1]],
+        else_=ibis.literal(scheme.grades[-1].code),
+    )
+    return table.mutate(score=score, grade=grade).order_by("subject_id")
