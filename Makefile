@@ -53,6 +53,7 @@ demo: install
 	$(BIN)/xinyong demo-data --subjects $(DEMO_SUBJECTS) --seed 2019
 	$(BIN)/xinyong demo-records --rows $(DEMO_ROWS) --seed 2019
 	$(BIN)/xinyong demo-campaigns
+	$(BIN)/xinyong evaluate --scheme all
 	$(BIN)/xinyong demo-operator
 	@echo "门户 / portal: http://127.0.0.1:$(PORT)/   管理后台 / admin: http://127.0.0.1:$(PORT)/admin/"
 	$(BIN)/xinyong runserver 127.0.0.1:$(PORT) --noreload

@@ -38,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "complaints",
             "publicity",
             "supervision",
+            "evaluation",
             "exchange",
         )
     }
@@ -58,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "complaints",
             "publicity",
             "supervision",
+            "evaluation",
             "exchange",
         )
     },
