@@ -24,5 +24,6 @@ urlpatterns = [
     path("console/campaigns/", include("xinyong.campaigns.task_urls")),
     path("console/publicity/", include("xinyong.publicity.desk_urls")),
     path("publicity/", include("xinyong.publicity.portal_urls")),
+    path("console/evaluation/", include("xinyong.evaluation.urls")),
     path("", include("xinyong.portal.urls")),
 ]

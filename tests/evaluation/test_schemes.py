@@ -101,3 +101,10 @@ def test_it_refuses_an_unknown_scheme_or_engine(loaded_pack):
     with pytest.raises(InvalidInput) as caught:
         evaluate("public-credit", actor=ACTOR, engine="duckdb", today=TODAY)
     assert caught.value.code == "evaluation.engine"
+
+
+def test_a_record_decided_after_the_evaluation_day_does_not_count(loaded_pack):
+    late = company("后来处罚公司")
+    record(late, date(2026, 12, 1))
+    got = results(evaluate("public-credit", actor=ACTOR, today=TODAY))
+    assert got["后来处罚公司"] == (100.0, "A")

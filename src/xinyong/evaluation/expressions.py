@@ -79,32 +79,37 @@ class Ids:
 
 
 @dataclass(frozen=True)
-class _Resolved:
-    """One indicator's codes as ids ([-1] when nothing matches: the indicator counts 0)."""
+class Resolved:
+    """One indicator's codes as ids. [-1] when none of its codes is known: the indicator
+    then counts nothing (an unknown unit must not widen it to every unit). `units` empty
+    means the indicator names no unit."""
 
     record_types: list[int]
     units: list[int]
     lists: list[int]
 
     @classmethod
-    def of(cls, indicator: schema.IndicatorSpec, ids: Ids) -> _Resolved:
+    def of(cls, indicator: schema.IndicatorSpec, ids: Ids) -> Resolved:
         lists = [ids.lists[code] for code in indicator.lists if code in ids.lists]
         for kind in indicator.list_kinds:
             lists += ids.list_kinds.get(kind, [])
         types = [ids.record_types[c] for c in indicator.record_types if c in ids.record_types]
         return cls(
             record_types=types or [-1],
-            units=[ids.units[code] for code in indicator.units if code in ids.units],
+            units=[ids.units[code] for code in indicator.units if code in ids.units]
+            or ([-1] if indicator.units else []),
             lists=sorted(set(lists)) or [-1],
         )
 
 
 def _record_weight(
-    indicator: schema.IndicatorSpec, resolved: _Resolved, today: date
+    indicator: schema.IndicatorSpec, resolved: Resolved, today: date
 ) -> ir.FloatingValue:
     """What one record counts: 0 outside the indicator, else its recency band's weight."""
     r = RECORDS
-    conditions = [r.record_type_id.isin(resolved.record_types)]
+    # Decided on or before the evaluation day: a later run of an earlier day gives the
+    # earlier day's answer.
+    conditions = [r.record_type_id.isin(resolved.record_types), r.decision_date <= today]
     if indicator.severity != "any":
         conditions.append(r.severity == indicator.severity)
     if resolved.units:
@@ -121,7 +126,7 @@ def _record_weight(
     return ibis.cases((matches, ibis.literal(1.0)), else_=ibis.literal(0.0)).cast("float64")
 
 
-def _entry_weight(resolved: _Resolved) -> ir.FloatingValue:
+def _entry_weight(resolved: Resolved) -> ir.FloatingValue:
     matches = ENTRIES.credit_list_id.isin(resolved.lists)
     return ibis.cases((matches, ibis.literal(1.0)), else_=ibis.literal(0.0)).cast("float64")
 
@@ -133,7 +138,7 @@ def expression(scheme: schema.EvaluationSchemeRule, today: date, ids: Ids) -> ir
     )
     names = [f"v{index}" for index in range(len(scheme.indicators))]
     indicators = [
-        (name, indicator, _Resolved.of(indicator, ids))
+        (name, indicator, Resolved.of(indicator, ids))
         for name, indicator in zip(names, scheme.indicators, strict=True)
     ]
     on_records = [item for item in indicators if item[1].measure == "records"]

@@ -13,7 +13,9 @@ Every visit costs three queries: the subject; its public records (all of them, n
 first, when there are at most `ONE_QUERY_RECORDS`, as for most subjects: the counts, tabs
 and page come from those rows; otherwise the counts per type and one page, as two
 queries); and its public entries joined to their lists. Types, units and regions come
-from `lookups`.
+from `lookups`. The credit evaluation (信用评价) of an organisation or individual
+business adds one query, two when a public indicator counts records
+(`evaluation.public`); a person's page shows none and pays nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from xinyong.core.errors import XinyongError
+from xinyong.evaluation.explain import Explanation
+from xinyong.evaluation.public import public_explanations
 from xinyong.lists.models import ListEntry
 from xinyong.lists.visibility import TAB_OF_LIST_KIND, public_entries_of
 from xinyong.portal import lookups, tabs
@@ -142,6 +146,7 @@ def _render(
     rows: list[CreditRecord] | None,
     by_type: dict[int, int],
     entries: list[ListEntry],
+    evaluations: list[Explanation],
 ) -> HttpResponse:
     by_category = _by_category(by_type)
     for category, count in _entry_counts(entries).items():
@@ -153,6 +158,7 @@ def _render(
         "tabs": tabs.tab_counts(by_category, tab),
         "tab": tab,
         "entries": _entries_in(entries, tab),
+        "evaluations": evaluations,
     }
     records, type_ids = _records(subject, tab, rows)
     total = sum(by_type.get(pk, 0) for pk in type_ids)
@@ -179,4 +185,5 @@ def subject_page(request: HttpRequest, code: str) -> HttpResponse:
     entries = _public_entries(subject)
     if subject.kind == Subject.Kind.PERSON and not by_type and not entries:
         return not_found(request)
-    return _render(request, subject, rows, by_type, entries)
+    evaluations = public_explanations(subject, entries)
+    return _render(request, subject, rows, by_type, entries, evaluations)

@@ -1,0 +1,285 @@
+"""Why a subject has its grade: per indicator its value, points, contribution, and the
+records or list entries behind it.
+
+A result keeps only the indicator values (`EvaluationResult.values`); the rest follows
+from the run's scheme and the subject's data, so it is worked out when a page asks.
+
+The records and entries behind an indicator are found by Django querysets built from
+the indicator as `expressions` builds its Ibis expression: the same resolved ids
+(`expressions.Resolved`), look-back window, recency bands and "in force" rule
+(`lists.entries.in_force_q`). A test checks, for every subject of a run over the demo
+data, that their weights add up to the stored value. Data changed since the run (a
+revocation, a late import) makes the sum differ: `IndicatorExplanation.changed` says
+so instead of hiding it.
+
+Every query below is one per measure, whatever the number of indicators: each
+indicator's weight is an annotation (`w0 … wn`) on the same rows.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+
+from django.db.models import Case, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from xinyong.core.errors import NotFound
+from xinyong.evaluation import runs
+from xinyong.evaluation.expressions import Ids, Resolved
+from xinyong.evaluation.models import EvaluationResult, EvaluationRun
+from xinyong.lists.entries import in_force_q
+from xinyong.lists.models import ListEntry
+from xinyong.policy import schema
+from xinyong.records.models import CreditRecord
+from xinyong.subjects.models import Subject
+
+# What a query asks: annotation name → (indicator, evaluation day).
+Asked = Mapping[str, tuple[schema.IndicatorSpec, date]]
+
+
+def contribution(indicator: schema.IndicatorSpec, value: float) -> float:
+    """Points × value, kept within ±cap: what the indicator adds to the score."""
+    points = value * indicator.points
+    if indicator.cap is not None:
+        points = min(max(points, -indicator.cap), indicator.cap)
+    return points
+
+
+def record_q(indicator: schema.IndicatorSpec, on: date, ids: Ids) -> Q:
+    """The records a `records` indicator counts on `on` (with any weight, even 0)."""
+    resolved = Resolved.of(indicator, ids)
+    found = ~Q(status=CreditRecord.Status.REVOKED) & Q(record_type_id__in=resolved.record_types)
+    if indicator.severity != "any":
+        found &= Q(severity=indicator.severity)
+    if resolved.units:
+        found &= Q(unit_id__in=resolved.units)
+    found &= Q(decision_date__lte=on)
+    if indicator.within is not None:
+        found &= Q(decision_date__gte=indicator.within.before(on))
+    if indicator.recency:
+        # Older than every band counts 0 in the expression: not behind the value.
+        found &= Q(decision_date__gte=min(band.within.before(on) for band in indicator.recency))
+    return found
+
+
+def record_weight(indicator: schema.IndicatorSpec, on: date, ids: Ids) -> Case:
+    """What a record counts under `indicator`: its recency band's weight (1 without
+    bands), NULL when the indicator does not count it. Bands from the nearest out."""
+    counted = record_q(indicator, on, ids)
+    whens = [
+        When(counted & Q(decision_date__gte=band.within.before(on)), then=Value(band.weight))
+        for band in indicator.recency
+    ] or [When(counted, then=Value(1.0))]
+    return Case(*whens, default=None, output_field=FloatField())
+
+
+def records_behind(
+    asked: Asked, ids: Ids, records: QuerySet[CreditRecord] | None = None
+) -> QuerySet[CreditRecord]:
+    """`records` that any asked indicator counts, each annotated under the asked name
+    with its weight there (NULL where that indicator does not count it)."""
+    records = CreditRecord.objects.all() if records is None else records
+    weights = {name: record_weight(ind, on, ids) for name, (ind, on) in asked.items()}
+    return records.annotate(**weights).filter(
+        _any(record_q(ind, on, ids) for ind, on in asked.values())
+    )
+
+
+def entry_q(indicator: schema.IndicatorSpec, on: date, ids: Ids) -> Q:
+    """The list entries an `entries` indicator counts on `on`: in force, on its lists."""
+    return in_force_q(on) & Q(credit_list_id__in=Resolved.of(indicator, ids).lists)
+
+
+def entries_behind(
+    asked: Asked, ids: Ids, entries: QuerySet[ListEntry] | None = None
+) -> QuerySet[ListEntry]:
+    """`entries` that any asked indicator counts, annotated like `records_behind` (1 each)."""
+    entries = ListEntry.objects.all() if entries is None else entries
+    weights = {
+        name: Case(When(entry_q(ind, on, ids), then=Value(1.0)), output_field=FloatField())
+        for name, (ind, on) in asked.items()
+    }
+    return entries.annotate(**weights).filter(
+        _any(entry_q(ind, on, ids) for ind, on in asked.values())
+    )
+
+
+def _any(conditions: Iterable[Q]) -> Q:
+    return reduce(operator.or_, conditions)
+
+
+@dataclass(frozen=True)
+class Behind:
+    """A record or list entry an indicator counts, and its weight there."""
+
+    item: CreditRecord | ListEntry
+    weight: float
+
+    @property
+    def is_entry(self) -> bool:
+        return isinstance(self.item, ListEntry)
+
+
+@dataclass(frozen=True)
+class IndicatorExplanation:
+    indicator: schema.IndicatorSpec
+    value: float
+    behind: tuple[Behind, ...]
+
+    @property
+    def contribution(self) -> float:
+        return contribution(self.indicator, self.value)
+
+    @property
+    def signed(self) -> str:
+        """The contribution as a page shows it: +5, -8.75, 0."""
+        return _signed(self.contribution)
+
+    @property
+    def found(self) -> float:
+        return round(sum(item.weight for item in self.behind), 4)
+
+    @property
+    def changed(self) -> bool:
+        """The records or entries found now no longer add up to the stored value."""
+        return self.found != round(self.value, 4)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    result: EvaluationResult
+    scheme: schema.EvaluationSchemeRule
+    indicators: tuple[IndicatorExplanation, ...]
+
+    @property
+    def grade(self) -> schema.GradeSpec | None:
+        return grade_of(self.scheme, self.result.grade)
+
+    @property
+    def grade_class(self) -> str:
+        return grade_class(self.scheme, self.result.grade)
+
+
+def grade_of(scheme: schema.EvaluationSchemeRule, code: str) -> schema.GradeSpec | None:
+    return next((grade for grade in scheme.grades if grade.code == code), None)
+
+
+def grade_class(scheme: schema.EvaluationSchemeRule, code: str) -> str:
+    """The CSS class of a grade by its place in the scheme: g-1 (best) … g-4, g-more."""
+    codes = [grade.code for grade in scheme.grades]
+    place = codes.index(code) + 1 if code in codes else 0
+    return f"g-{place}" if 1 <= place <= 4 else "g-more"
+
+
+def plain(number: float) -> str:
+    """A score, value or weight without trailing zeros: 17.5, 2, 0.25."""
+    text = f"{number:.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _signed(number: float) -> str:
+    return plain(number) if number <= 0 else f"+{plain(number)}"
+
+
+def scheme_of(result: EvaluationResult) -> schema.EvaluationSchemeRule:
+    """The result's scheme as the pack states it for the run's day; NotFound when the
+    pack no longer has it, or its indicators are no longer those the run counted."""
+    run = result.run
+    scheme = runs.find_scheme(run.scheme, run.on)[1]
+    if len(scheme.indicators) != len(result.values):
+        raise NotFound(
+            "evaluation.scheme_changed",
+            _("评价方案“%(key)s”的指标已与第%(number)d版次不同"),
+            params={"key": run.scheme, "number": run.number},
+        )
+    return scheme
+
+
+def latest_results(subject: Subject | int) -> list[EvaluationResult]:
+    """The subject's result in the latest finished run of each scheme, by scheme key, in
+    one query (a subject registered since that run has none there)."""
+    latest = (
+        EvaluationRun.objects.filter(
+            scheme=OuterRef("run__scheme"), status=EvaluationRun.Status.DONE
+        )
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    found = EvaluationResult.objects.filter(subject=subject, run=Subquery(latest))
+    return list(found.select_related("run").order_by("run__scheme"))
+
+
+def assemble(
+    result: EvaluationResult,
+    scheme: schema.EvaluationSchemeRule,
+    behind: Mapping[int, Sequence[Behind]],
+    *,
+    public_only: bool = False,
+) -> Explanation:
+    """The explanation from what was found behind each indicator (by its index)."""
+    indicators = tuple(
+        IndicatorExplanation(indicator, float(value), tuple(behind.get(index, ())))
+        for index, (indicator, value) in enumerate(
+            zip(scheme.indicators, result.values, strict=True)
+        )
+        if indicator.public or not public_only
+    )
+    return Explanation(result, scheme, indicators)
+
+
+def weighed(
+    rows: Iterable[CreditRecord | ListEntry], names: Mapping[str, int]
+) -> dict[int, list[Behind]]:
+    """Rows annotated by `records_behind` / `entries_behind`, split by indicator index."""
+    behind: dict[int, list[Behind]] = {}
+    for row in rows:
+        for name, index in names.items():
+            weight = getattr(row, name)
+            if weight is not None:
+                behind.setdefault(index, []).append(Behind(row, float(weight)))
+    return behind
+
+
+def explain(
+    result: EvaluationResult,
+    *,
+    scheme: schema.EvaluationSchemeRule | None = None,
+    ids: Ids | None = None,
+) -> Explanation:
+    """Every indicator of the result with everything behind it: one query for the
+    records, one for the entries (the scheme and ids cost more unless given)."""
+    scheme = scheme or scheme_of(result)
+    ids = ids or Ids.load()
+    on = result.run.on
+    asked = {
+        measure: {
+            f"w{i}": (ind, on) for i, ind in enumerate(scheme.indicators) if ind.measure == measure
+        }
+        for measure in ("records", "entries")
+    }
+    behind: dict[int, list[Behind]] = {}
+    if asked["records"]:
+        records = records_behind(
+            asked["records"], ids, CreditRecord.objects.filter(subject=result.subject_id)
+        )
+        rows = (
+            records.select_related("record_type", "unit")
+            .defer("sealed")
+            .order_by("-decision_date", "-id")
+        )
+        behind.update(weighed(rows, _indices(asked["records"])))
+    if asked["entries"]:
+        entries = entries_behind(
+            asked["entries"], ids, ListEntry.objects.filter(subject=result.subject_id)
+        )
+        rows_e = entries.select_related("credit_list", "unit").order_by("-starts_on", "-id")
+        behind.update(weighed(rows_e, _indices(asked["entries"])))
+    return assemble(result, scheme, behind)
+
+
+def _indices(asked: Asked) -> dict[str, int]:
+    return {name: int(name[1:]) for name in asked}
