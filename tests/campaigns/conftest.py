@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from tests.staff import make_user
 from xinyong.accounts.models import User
 from xinyong.accounts.roles import Role
 from xinyong.campaigns import tasks
@@ -20,25 +20,12 @@ from xinyong.campaigns.models import Campaign, CampaignTask
 from xinyong.core.audit import Actor
 from xinyong.subjects.models import Unit
 
-PASSWORD = "correct-horse-battery-staple-7"
 CAMPAIGN = "telecom-fraud"
 OWNER = "YN-GAT"  # a lead unit, owns the `task` fixture
 LEAD = "YN-TGJ"  # another lead unit
 PARTICIPANT = "YN-GY"
 OUTSIDER = "YN-KMHG"
 ACTOR = Actor("cli:campaign-tests")
-
-
-def make_user(username: str, unit: str | None, *roles: str) -> User:
-    user = User.objects.create_user(
-        username,
-        password=PASSWORD,
-        is_staff=True,
-        unit=Unit.objects.get(code=unit) if unit else None,
-    )
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
 
 
 def unit(code: str) -> Unit:

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from tests.browser import screenshot
-from tests.campaigns.conftest import ACTOR, CAMPAIGN, PASSWORD, new_task
+from tests.campaigns.conftest import ACTOR, CAMPAIGN, new_task
+from tests.staff import PASSWORD
 from xinyong.campaigns import demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,8 @@ import pytest
 from django.core.cache import cache
 
 from tests.portal import pipeline
-from tests.rights.conftest import make_user, post_json, token_for
+from tests.rights.conftest import post_json, token_for
+from tests.staff import make_user
 from xinyong.accounts.models import User
 from xinyong.accounts.roles import Role
 from xinyong.core.audit import Actor

@@ -18,7 +18,7 @@ from tests.complaints.conftest import (
     QUJING_RSJ,
     post_json,
 )
-from tests.rights.conftest import PASSWORD
+from tests.staff import PASSWORD
 from xinyong.complaints.models import Complaint
 from xinyong.core.models import AuditEvent
 

@@ -7,26 +7,11 @@ import io
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 
 from tests.records.factories import penalty
+from tests.staff import make_user
 from xinyong.accounts.models import User
 from xinyong.accounts.roles import Role
-from xinyong.subjects.models import Unit
-
-PASSWORD = "correct-horse-battery-staple-7"
-
-
-def make_user(username: str, unit: str | None, *roles: str, staff: bool = True) -> User:
-    user = User.objects.create_user(
-        username,
-        password=PASSWORD,
-        is_staff=staff,
-        unit=Unit.objects.get(code=unit) if unit else None,
-    )
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
 
 
 def penalty_csv(rows: list[dict[str, str]]) -> bytes:

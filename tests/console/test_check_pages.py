@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from tests.console.conftest import make_user
 from tests.records.factories import id_number, uscc
+from tests.staff import make_user
 from xinyong.accounts.roles import Role
 from xinyong.core.audit import Actor
 from xinyong.lists import entries

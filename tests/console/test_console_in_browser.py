@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.browser import screenshot
-from tests.console.conftest import PASSWORD, make_user, write_csv
+from tests.console.conftest import write_csv
 from tests.records.factories import id_number, penalty, person_penalty
+from tests.staff import PASSWORD, make_user
 from xinyong.accounts.roles import Role
 from xinyong.records import jobs
 from xinyong.records.models import CreditRecord

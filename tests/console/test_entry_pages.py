@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from tests.console.conftest import make_user
 from tests.records.factories import id_number, person_penalty, uscc
+from tests.staff import make_user
 from xinyong.accounts.roles import Role
 from xinyong.core import audit
 from xinyong.core.errors import Conflict
@@ -422,7 +422,7 @@ def test_the_admin_shows_a_receipt_without_its_results(admin_client, loaded_pack
 @pytest.mark.django_db(transaction=True)
 def test_a_reviewer_decides_an_entry_on_a_phone(live_server, chromium, person):
     from tests.browser import ARTIFACTS, screenshot
-    from tests.console.conftest import PASSWORD
+    from tests.staff import PASSWORD
 
     make_user("reviewer-rst", "YN-RST", Role.REVIEWER)
     entry = notified(person, on=date(2026, 11, 2))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.console.conftest import make_user, write_csv
+from tests.console.conftest import write_csv
 from tests.records.factories import id_number, penalty, person_penalty
+from tests.staff import make_user
 from xinyong.accounts.roles import Role
 from xinyong.core import audit
 from xinyong.core.errors import Conflict

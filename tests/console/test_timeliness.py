@@ -16,8 +16,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from tests.console.conftest import make_user
 from tests.records.factories import penalty
+from tests.staff import make_user
 from xinyong.accounts.roles import Role
 from xinyong.core import audit
 from xinyong.records.models import Batch, CreditRecord, RecordType

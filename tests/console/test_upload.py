@@ -14,8 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.console.conftest import make_user, penalty_csv, valid_rows, write_csv
+from tests.console.conftest import penalty_csv, valid_rows, write_csv
 from tests.records.factories import person_penalty
+from tests.staff import make_user
 from xinyong.accounts.roles import Role
 from xinyong.core import audit
 from xinyong.core.errors import Conflict, InvalidInput

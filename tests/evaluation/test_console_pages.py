@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from tests.console.conftest import PASSWORD, make_user
 from tests.evaluation.conftest import ACTOR, TODAY, company, record
 from tests.evaluation.test_subject_page import make_private
 from tests.records.factories import uscc
+from tests.staff import PASSWORD, make_user
 from xinyong.accounts.roles import Role
 from xinyong.evaluation import figures
 from xinyong.evaluation.runs import evaluate

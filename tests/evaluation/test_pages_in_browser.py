@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from tests.browser import screenshot
-from tests.console.conftest import PASSWORD, make_user
 from tests.evaluation.conftest import ACTOR, company, listed, record
+from tests.staff import PASSWORD, make_user
 from xinyong.accounts.roles import Role
 from xinyong.evaluation.runs import evaluate
 

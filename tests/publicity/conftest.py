@@ -9,11 +9,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
 
 from tests.records.factories import id_number, uscc
+from tests.staff import make_user
 from xinyong.accounts.models import User
 from xinyong.accounts.roles import Role
 from xinyong.core.audit import Actor
@@ -22,7 +22,6 @@ from xinyong.publicity.models import Article
 from xinyong.subjects.models import Subject, Unit
 from xinyong.subjects.services import create_subject
 
-PASSWORD = "correct-horse-battery-staple-7"
 PUBLISHER = "YN-WMB"
 OTHER_UNIT = "YN-GAT"
 ACTOR = Actor("cli:publicity-tests")
@@ -36,18 +35,6 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def make_user(username: str, unit: str | None, *roles: str) -> User:
-    user = User.objects.create_user(
-        username,
-        password=PASSWORD,
-        is_staff=True,
-        unit=Unit.objects.get(code=unit) if unit else None,
-    )
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import screenshot
-from tests.publicity.conftest import PASSWORD, published
+from tests.publicity.conftest import published
+from tests.staff import PASSWORD
 from xinyong.campaigns.models import Campaign
 from xinyong.publicity.models import Article
 

@@ -13,11 +13,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
 
 from tests.portal import pipeline
+from tests.staff import make_user
 from xinyong.accounts.models import User
 from xinyong.accounts.roles import Role
 from xinyong.accounts.tokens import create_token
@@ -25,10 +25,9 @@ from xinyong.core.audit import Actor
 from xinyong.lists import entries
 from xinyong.lists.models import ListEntry
 from xinyong.records.models import CreditRecord
-from xinyong.subjects.models import Subject, Unit
+from xinyong.subjects.models import Subject
 from xinyong.subjects.services import create_subject
 
-PASSWORD = "correct-horse-battery-staple-7"
 DATA_UNIT = "YN-GSJ"  # reports the pipeline's records
 OPERATOR_UNIT = "YN-FGW"
 PENALTY = "昆市监罚〔2026〕1号"
@@ -42,18 +41,6 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def make_user(username: str, unit: str | None, *roles: str) -> User:
-    user = User.objects.create_user(
-        username,
-        password=PASSWORD,
-        is_staff=True,
-        unit=Unit.objects.get(code=unit) if unit else None,
-    )
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from tests.browser import screenshot
 from tests.portal import pipeline
-from tests.rights.conftest import ACTOR, PASSWORD, PENALTY
+from tests.rights.conftest import ACTOR, PENALTY
+from tests.staff import PASSWORD
 from xinyong.records.models import CreditRecord
 from xinyong.rights import objections
 from xinyong.rights.models import Channel, Objection

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 
-from tests.console.conftest import make_user
 from tests.portal import pipeline
 from tests.rights.repair_support import (  # noqa: F401  (fixtures)
     DOCUMENT,
@@ -21,6 +20,7 @@ from tests.rights.repair_support import (  # noqa: F401  (fixtures)
     set_minimum_end,
     today,
 )
+from tests.staff import make_user
 from xinyong.accounts.roles import Role
 from xinyong.accounts.tokens import create_token
 from xinyong.core.audit import Actor

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.console.conftest import make_user
 from tests.portal import pipeline
 from tests.rights.repair_support import (  # noqa: F401  (fixtures)
     DOCUMENT,
@@ -21,6 +20,7 @@ from tests.rights.repair_support import (  # noqa: F401  (fixtures)
     set_minimum_end,
     today,
 )
+from tests.staff import make_user
 from xinyong.accounts.roles import Role
 from xinyong.core.models import AuditEvent
 from xinyong.exchange.models import OutboxMessage

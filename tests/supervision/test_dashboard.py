@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.complaints.conftest import ACTOR
-from tests.rights.conftest import PASSWORD, make_user
+from tests.staff import PASSWORD, make_user
 from xinyong.accounts.roles import Role
 from xinyong.complaints import complaints
 from xinyong.supervision.models import Rectification

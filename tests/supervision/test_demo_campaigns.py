@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from tests.rights.conftest import PASSWORD, make_user
+from tests.staff import PASSWORD, make_user
 from xinyong.accounts.roles import Role
 from xinyong.campaigns.models import CampaignTask
 from xinyong.complaints.models import Complaint
