@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import Field
@@ -102,10 +103,6 @@ def _actor(token: ApiToken) -> Actor:
 
 
 def _out(complaint: Complaint, *, own: bool) -> ComplaintOut:
-    from django.utils import timezone
-
-    from xinyong.complaints.portal_views import steps
-
     events = complaint.events.filter(public=True).select_related("unit")
     return ComplaintOut(
         reference=complaint.reference,
@@ -126,7 +123,7 @@ def _out(complaint: Complaint, *, own: bool) -> ComplaintOut:
         rating=complaint.rating,
         steps=[
             StepOut(name=str(s["label"]), due_on=s["due_on"], state=s["state"])
-            for s in steps(complaint)
+            for s in complaints.steps(complaint)
         ],
         events=[
             EventOut(

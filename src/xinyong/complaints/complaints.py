@@ -343,6 +343,26 @@ def find(reference: str) -> Complaint:
     return found
 
 
+def steps(complaint: Complaint) -> list[dict[str, Any]]:
+    """The three steps with their deadlines and state: done, current, waiting, skipped."""
+    order: list[str] = [Status.RECEIVED, Status.HANDLING, Status.ANSWERING]
+    labels = [Status.RECEIVED.label, Status.HANDLING.label, Status.ANSWERING.label]
+    dues = [complaint.accept_due, complaint.handle_due, complaint.reply_due]
+    current = order.index(complaint.status) if complaint.status in order else len(order)
+    result = []
+    for index, (label, due) in enumerate(zip(labels, dues, strict=True)):
+        if complaint.status == Status.DECLINED and index > 0:
+            state = "skipped"
+        elif index < current:
+            state = "done"
+        elif index == current:
+            state = "current"
+        else:
+            state = "waiting"
+        result.append({"label": label, "due_on": due, "state": state})
+    return result
+
+
 # --- helpers ------------------------------------------------------------------------------
 def _morning(day: date) -> datetime:
     """A complaint registered "on `day`" (back-dated filings: demo data, hotline batches)."""

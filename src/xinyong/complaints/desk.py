@@ -273,8 +273,6 @@ def _render(
     identity: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    from xinyong.complaints.portal_views import steps as timeline
-
     allowed = may_handle(request.user, complaint)
     steps = [
         {
@@ -290,7 +288,7 @@ def _render(
         "state": row_state(complaint),
         "steps": steps,
         "allowed": allowed,
-        "timeline": timeline(complaint),
+        "timeline": complaints.steps(complaint),
         "events": [
             {"event": event, "label": event.get_action_display()}
             for event in complaint.events.select_related("unit").order_by("at", "id")

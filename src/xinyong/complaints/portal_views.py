@@ -126,7 +126,7 @@ def tracking_context(complaint: Complaint, form: RateForm | None) -> dict[str, A
     events = complaint.events.filter(public=True).select_related("unit")
     return {
         "complaint": complaint,
-        "steps": steps(complaint),
+        "steps": complaints.steps(complaint),
         "events": [_shown(event) for event in events],
         "overdue": complaints.is_overdue(complaint, timezone.localdate()),
         "form": form,
@@ -137,24 +137,3 @@ def _shown(event: ComplaintEvent) -> dict[str, Any]:
     # A transfer's reason is the units' business; the complainant sees where it went.
     note = "" if event.action == ComplaintEvent.Action.TRANSFERRED else event.note
     return {"event": event, "label": event.get_action_display(), "note": note}
-
-
-def steps(complaint: Complaint) -> list[dict[str, Any]]:
-    """The three steps with their deadlines and state: done, current, waiting, skipped."""
-    Status = Complaint.Status
-    order: list[str] = [Status.RECEIVED, Status.HANDLING, Status.ANSWERING]
-    labels = [Status.RECEIVED.label, Status.HANDLING.label, Status.ANSWERING.label]
-    dues = [complaint.accept_due, complaint.handle_due, complaint.reply_due]
-    current = order.index(complaint.status) if complaint.status in order else len(order)
-    result = []
-    for index, (label, due) in enumerate(zip(labels, dues, strict=True)):
-        if complaint.status == Status.DECLINED and index > 0:
-            state = "skipped"
-        elif index < current:
-            state = "done"
-        elif index == current:
-            state = "current"
-        else:
-            state = "waiting"
-        result.append({"label": label, "due_on": due, "state": state})
-    return result
