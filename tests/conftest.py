@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from tests.browser import chromium, page  # noqa: F401  (session-wide browser fixtures)
 from xinyong.subjects.models import Region, Unit
@@ -18,6 +20,17 @@ def fast_password_hashing(settings):
     PBKDF2 costs about half a second a hash, and console tests make several users. The
     platform's own setting (settings.py) is untouched."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def mid_rate_window(settings):
+    """Stop the clock half-way through the current rate-limit window. Counts are kept per
+    window, so requests made on both sides of a boundary start afresh and would turn an
+    expected 429 into a 200 on a slow run."""
+    window = settings.XINYONG_PORTAL_RATE_WINDOW
+    now = time.time()
+    with time_machine.travel(now - now % window + window / 2, tick=False):
+        yield
 
 
 @pytest.fixture

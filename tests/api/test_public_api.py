@@ -173,6 +173,7 @@ def test_public_list_entries_are_shown(client, records):
     assert shown[0]["document_number"] == "（2026）云01执1号" and not shown[0]["disputed"]
 
 
+@pytest.mark.usefixtures("mid_rate_window")
 def test_it_is_rate_limited_together_with_the_subject_page(client, records, settings):
     settings.XINYONG_PORTAL_RATE_LIMIT = 2
     assert client.get(reverse("portal:subject", args=[pipeline.COMPANY])).status_code == 200
@@ -184,6 +185,7 @@ def test_it_is_rate_limited_together_with_the_subject_page(client, records, sett
     assert error["code"] == "request.rate_limited" and "秒后再试" in error["message"]
 
 
+@pytest.mark.usefixtures("mid_rate_window")
 def test_another_client_is_not_limited_by_the_first(client, records, settings):
     settings.XINYONG_PORTAL_RATE_LIMIT = 1
     assert _get(client, pipeline.COMPANY).status_code == 200

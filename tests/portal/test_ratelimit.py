@@ -7,8 +7,9 @@ from django.test import RequestFactory, override_settings
 
 from xinyong.portal import ratelimit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_rate_window")]
 LIMITED = ("/search?q=白药", "/subjects/91530000000000000X/", "/penalties/", "/licences/")
+
 
 
 @override_settings(XINYONG_PORTAL_RATE_LIMIT=3, XINYONG_PORTAL_RATE_WINDOW=60)

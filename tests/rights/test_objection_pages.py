@@ -176,6 +176,7 @@ def test_the_tracking_page_shows_the_decision_and_each_steps_deadline(client, pe
     assert "内部：请核实" not in html and "内部答复" not in html
 
 
+@pytest.mark.usefixtures("mid_rate_window")
 def test_the_portal_pages_are_rate_limited(client, penalty, settings):
     settings.XINYONG_PORTAL_RATE_LIMIT = 2
     url = f"/objections/new?record={penalty.pk}"
