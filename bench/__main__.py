@@ -1,4 +1,5 @@
-"""`python -m bench [--only checks|fuzzy|ingest|portal|search] [--db sqlite|postgres|both] …`.
+"""`python -m bench [--only checks|evaluation|fuzzy|ingest|portal|search]
+[--db sqlite|postgres|both] …`.
 
 See each benchmark's module for its options.
 """
@@ -8,10 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import checks, fuzzy, ingest, portal, search
+from bench import checks, evaluation, fuzzy, ingest, portal, search
 
 BENCHMARKS = {
     "checks": checks.main,
+    "evaluation": evaluation.main,
     "fuzzy": fuzzy.main,
     "ingest": ingest.main,
     "portal": portal.main,
@@ -29,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     portal.add_arguments(parser)
     fuzzy.add_arguments(parser)
     checks.add_arguments(parser)
+    evaluation.add_arguments(parser)
     args = parser.parse_args(argv)
     for name in args.only or sorted(BENCHMARKS):
         status = BENCHMARKS[name](args)
