@@ -11,7 +11,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_rate_window")]
 LIMITED = ("/search?q=白药", "/subjects/91530000000000000X/", "/penalties/", "/licences/")
 
 
-
 @override_settings(XINYONG_PORTAL_RATE_LIMIT=3, XINYONG_PORTAL_RATE_WINDOW=60)
 @pytest.mark.parametrize("url", LIMITED)
 def test_it_returns_429_over_the_limit(client, loaded_pack, url):
