@@ -10,7 +10,7 @@ from itertools import count
 import pytest
 from django.utils import timezone
 
-from tests.records.factories import uscc
+from tests.records.factories import id_number, uscc
 from xinyong.core.audit import Actor
 from xinyong.lists import entries
 from xinyong.records.models import Batch, CreditRecord, RecordType
@@ -39,6 +39,7 @@ def record(
     severity: str = "general",
     unit: str = "YN-GSJ",
     status: str = CreditRecord.Status.NORMAL,
+    value: float | None = None,
 ) -> CreditRecord:
     number = next(_numbers)
     record_type = RecordType.objects.get(code=type_code)
@@ -55,9 +56,19 @@ def record(
         decision_date=decided,
         severity=severity,
         status=status,
+        value=value,
         content_hash=f"{number:064d}",
         version_hash=f"{number:064d}",
         received_at=timezone.now(),
+    )
+
+
+def person(name: str, born: str = "19880412") -> Subject:
+    return create_subject(
+        ACTOR,
+        kind=Subject.Kind.PERSON,
+        name=name,
+        id_number=id_number("530102", born, f"{next(_numbers) % 1000:03d}"),
     )
 
 

@@ -159,7 +159,7 @@ def test_a_subject_is_found_by_its_code_from_the_overview(client, graded):
     assert client.get("/console/evaluation/subjects/no-such-subject/").status_code == 404
 
 
-def test_a_person_has_no_evaluation_in_the_console_either(client, graded):
+def test_a_person_outside_every_schemes_population_has_no_result(client, graded):
     from tests.records.factories import id_number
 
     person = create_subject(
@@ -170,4 +170,4 @@ def test_a_person_has_no_evaluation_in_the_console_either(client, graded):
     )
     login(client, "office", "YN-WMB", Role.OPERATOR)
     html = client.get(f"/console/evaluation/subjects/{person.public_id}/").content.decode()
-    assert "自然人不参加信用评价" in html
+    assert "该主体尚无已完成的评价结果" in html and "grade-badge" not in html

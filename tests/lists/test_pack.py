@@ -166,11 +166,11 @@ def test_reloading_the_pack_writes_nothing(loaded_pack):
 
 
 def test_a_list_dropped_from_the_pack_is_deactivated_not_deleted(loaded_pack, pack_copy):
-    edit(pack_copy / "lists.yaml", "- code: taxi-dishonesty", "- code: taxi-blacklist")
+    edit(pack_copy / "lists.yaml", "- code: fake-lottery-blacklist", "- code: fake-lottery-list")
     result = load_pack(pack_copy, audit.Actor.cli())
     assert result.summary["lists.creditlist"]["retired"] == 1
-    assert CreditList.objects.get(code="taxi-dishonesty").active is False
-    assert CreditList.objects.get(code="taxi-blacklist").active is True
+    assert CreditList.objects.get(code="fake-lottery-blacklist").active is False
+    assert CreditList.objects.get(code="fake-lottery-list").active is True
 
 
 def test_a_changed_binding_is_rewritten_with_an_audit_event(loaded_pack, pack_copy):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import reduce
 
-from django.db.models import Case, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from xinyong.core.errors import NotFound
@@ -60,6 +60,8 @@ def record_q(indicator: schema.IndicatorSpec, on: date, ids: Ids) -> Q:
     found &= Q(decision_date__lte=on)
     if indicator.within is not None:
         found &= Q(decision_date__gte=indicator.within.before(on))
+    if indicator.measure == "average":
+        found &= Q(value__isnull=False)
     if indicator.recency:
         # Older than every band counts 0 in the expression: not behind the value.
         found &= Q(decision_date__gte=min(band.within.before(on) for band in indicator.recency))
@@ -68,8 +70,11 @@ def record_q(indicator: schema.IndicatorSpec, on: date, ids: Ids) -> Q:
 
 def record_weight(indicator: schema.IndicatorSpec, on: date, ids: Ids) -> Case:
     """What a record counts under `indicator`: its recency band's weight (1 without
-    bands), NULL when the indicator does not count it. Bands from the nearest out."""
+    bands; an average's: the record's value), NULL when the indicator does not count
+    it. Bands from the nearest out."""
     counted = record_q(indicator, on, ids)
+    if indicator.measure == "average":
+        return Case(When(counted, then=F("value")), default=None, output_field=FloatField())
     whens = [
         When(counted & Q(decision_date__gte=band.within.before(on)), then=Value(band.weight))
         for band in indicator.recency
@@ -141,7 +146,14 @@ class IndicatorExplanation:
 
     @property
     def found(self) -> float:
-        return round(sum(item.weight for item in self.behind), 4)
+        """The value the records and entries found now give: their weights' sum, or for
+        an average their values' mean (`when_none` without any)."""
+        weights = [item.weight for item in self.behind]
+        if self.indicator.measure != "average":
+            return round(sum(weights), 4)
+        if not weights:
+            return round(self.indicator.when_none, 4)
+        return round(sum(round(w * 100) for w in weights) / len(weights) / 100, 4)
 
     @property
     def changed(self) -> bool:
@@ -257,7 +269,7 @@ def explain(
     on = result.run.on
     asked = {
         measure: {
-            f"w{i}": (ind, on) for i, ind in enumerate(scheme.indicators) if ind.measure == measure
+            f"w{i}": (ind, on) for i, ind in enumerate(scheme.indicators) if _reads(ind) == measure
         }
         for measure in ("records", "entries")
     }
@@ -279,6 +291,11 @@ def explain(
         rows_e = entries.select_related("credit_list", "unit").order_by("-starts_on", "-id")
         behind.update(weighed(rows_e, _indices(asked["entries"])))
     return assemble(result, scheme, behind)
+
+
+def _reads(indicator: schema.IndicatorSpec) -> str:
+    """What an indicator reads: records (counted or averaged) or list entries."""
+    return "entries" if indicator.measure == "entries" else "records"
 
 
 def _indices(asked: Asked) -> dict[str, int]:

@@ -37,6 +37,7 @@ RECORDS = ibis.table(
         "decision_date": "date",
         "severity": "string",
         "status": "string",
+        "value": "float64",
     },
     name="records_creditrecord",
 )
@@ -102,10 +103,10 @@ class Resolved:
         )
 
 
-def _record_weight(
+def _record_matches(
     indicator: schema.IndicatorSpec, resolved: Resolved, today: date
-) -> ir.FloatingValue:
-    """What one record counts: 0 outside the indicator, else its recency band's weight."""
+) -> ir.BooleanValue:
+    """Whether a record is one the indicator counts (any recency band)."""
     r = RECORDS
     # Decided on or before the evaluation day: a later run of an earlier day gives the
     # earlier day's answer.
@@ -116,7 +117,17 @@ def _record_weight(
         conditions.append(r.unit_id.isin(resolved.units))
     if indicator.within is not None:
         conditions.append(r.decision_date >= indicator.within.before(today))
-    matches = ibis.and_(*conditions)
+    if indicator.measure == "average":
+        conditions.append(r.value.notnull())
+    return ibis.and_(*conditions)
+
+
+def _record_weight(
+    indicator: schema.IndicatorSpec, resolved: Resolved, today: date
+) -> ir.FloatingValue:
+    """What one record counts: 0 outside the indicator, else its recency band's weight."""
+    r = RECORDS
+    matches = _record_matches(indicator, resolved, today)
     if indicator.recency:
         bands = [
             (matches & (r.decision_date >= band.within.before(today)), ibis.literal(band.weight))
@@ -126,30 +137,58 @@ def _record_weight(
     return ibis.cases((matches, ibis.literal(1.0)), else_=ibis.literal(0.0)).cast("float64")
 
 
+def _average_parts(
+    name: str, indicator: schema.IndicatorSpec, resolved: Resolved, today: date
+) -> dict[str, ir.IntegerValue]:
+    """The sum (in hundredths, as integers) and the count of the values an average
+    indicator takes. Integer sums are exact in any order, so every engine divides the
+    same two numbers: values have at most two decimals (the catalogue's score fields)."""
+    matches = _record_matches(indicator, resolved, today)
+    hundredths = (RECORDS.value * 100).round().cast("int64")
+    zero = ibis.literal(0, type="int64")
+    return {
+        f"{name}_sum": ibis.cases((matches, hundredths), else_=zero).sum(),
+        f"{name}_n": ibis.cases((matches, ibis.literal(1, type="int64")), else_=zero).sum(),
+    }
+
+
+def _average(table: ir.Table, name: str, indicator: schema.IndicatorSpec) -> ir.FloatingValue:
+    count = table[f"{name}_n"].fill_null(0)
+    mean = table[f"{name}_sum"].cast("float64") / count.cast("float64") / 100.0
+    return ibis.cases((count > 0, mean), else_=ibis.literal(float(indicator.when_none)))
+
+
 def _entry_weight(resolved: Resolved) -> ir.FloatingValue:
     matches = ENTRIES.credit_list_id.isin(resolved.lists)
     return ibis.cases((matches, ibis.literal(1.0)), else_=ibis.literal(0.0)).cast("float64")
 
 
 def expression(scheme: schema.EvaluationSchemeRule, today: date, ids: Ids) -> ir.Table:
-    """Every subject of the scheme's kinds with its indicator values, score and grade."""
+    """Every subject of the scheme's kinds (and population) with its indicator values,
+    score and grade."""
     subjects = SUBJECTS.filter(SUBJECTS.kind.isin(scheme.subject_kinds)).select(
         subject_id=SUBJECTS.id
     )
+    if scheme.population is not None:
+        subjects = subjects.filter(subjects.subject_id.isin(_population(scheme, today, ids)))
     names = [f"v{index}" for index in range(len(scheme.indicators))]
     indicators = [
         (name, indicator, Resolved.of(indicator, ids))
         for name, indicator in zip(names, scheme.indicators, strict=True)
     ]
-    on_records = [item for item in indicators if item[1].measure == "records"]
+    on_records = [item for item in indicators if item[1].measure in ("records", "average")]
     on_entries = [item for item in indicators if item[1].measure == "entries"]
     table = subjects
     if on_records:
         live = RECORDS.filter(RECORDS.status != CreditRecord.Status.REVOKED)
-        sums = live.group_by(subject=live.subject_id).aggregate(
-            **{name: _record_weight(ind, res, today).sum() for name, ind, res in on_records}
-        )
-        table = table.left_join(sums, table.subject_id == sums.subject).drop("subject")
+        sums: dict[str, ir.Value] = {}
+        for name, ind, res in on_records:
+            if ind.measure == "average":
+                sums.update(_average_parts(name, ind, res, today))
+            else:
+                sums[name] = _record_weight(ind, res, today).sum()
+        on_subject = live.group_by(subject=live.subject_id).aggregate(**sums)
+        table = table.left_join(on_subject, table.subject_id == on_subject.subject).drop("subject")
     if on_entries:
         e = ENTRIES
         binding = e.filter(
@@ -157,11 +196,16 @@ def expression(scheme: schema.EvaluationSchemeRule, today: date, ids: Ids) -> ir
             e.starts_on <= today,
             e.ends_on.isnull() | (e.ends_on >= today),
         )
-        sums = binding.group_by(subject=binding.subject_id).aggregate(
+        on_lists = binding.group_by(subject=binding.subject_id).aggregate(
             **{name: _entry_weight(res).sum() for name, _ind, res in on_entries}
         )
-        table = table.left_join(sums, table.subject_id == sums.subject).drop("subject")
-    values = {name: table[name].fill_null(0.0).cast("float64") for name in names}
+        table = table.left_join(on_lists, table.subject_id == on_lists.subject).drop("subject")
+    values = {
+        name: _average(table, name, indicator)
+        if indicator.measure == "average"
+        else table[name].fill_null(0.0).cast("float64")
+        for name, indicator in zip(names, scheme.indicators, strict=True)
+    }
     table = table.select("subject_id", **values)
     # The score in its own projection, bounded with least/greatest: `clip` and an inline
     # score would repeat the whole sum inside every grade's CASE (185 KB of SQL for the
@@ -181,6 +225,18 @@ def expression(scheme: schema.EvaluationSchemeRule, today: date, ids: Ids) -> ir
         else_=ibis.literal(scheme.grades[-1].code),
     )
     return table.mutate(grade=grade).order_by("subject_id")
+
+
+def _population(scheme: schema.EvaluationSchemeRule, today: date, ids: Ids) -> ir.Column:
+    """Subjects with a live record of the population's types decided by `today`."""
+    assert scheme.population is not None
+    types = [ids.record_types[c] for c in scheme.population.record_types if c in ids.record_types]
+    r = RECORDS
+    return r.filter(
+        r.record_type_id.isin(types or [-1]),
+        r.status != CreditRecord.Status.REVOKED,
+        r.decision_date <= today,
+    ).subject_id
 
 
 def _bounded(value: ir.FloatingValue, lower: float, upper: float) -> ir.FloatingValue:

@@ -86,7 +86,7 @@ def _records(
     asked = {}
     for place, (result, scheme) in enumerate(found):
         for index, indicator in enumerate(scheme.indicators):
-            if indicator.public and indicator.measure == "records" and result.values[index]:
+            if indicator.public and indicator.measure != "entries" and result.values[index]:
                 asked[f"w{place}_{index}"] = (indicator, result.run.on)
     if not asked:
         return {}

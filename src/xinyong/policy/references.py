@@ -344,14 +344,21 @@ def _check_routes(
 
 
 def _check_evaluation_schemes(pack: Pack) -> list[Problem]:
-    """What an evaluation scheme's indicators count exists: record types, lists, units."""
-    types = {item.code for item in pack.catalogue.record_types}
+    """What an evaluation scheme counts exists: record types, lists, units; an average
+    reads record types whose fields give a value."""
+    types = {item.code: item for item in pack.catalogue.record_types}
     lists = {item.code for item in pack.lists.lists}
     index = UnitIndex(pack.expanded_units)
     problems: list[Problem] = []
     for rule in pack.rules.rules:
         if not isinstance(rule, schema.EvaluationSchemeRule):
             continue
+        if rule.population is not None:
+            problems += [
+                Problem("rules.yaml", f"{rule.key}.population", f"unknown record type {code!r}")
+                for code in rule.population.record_types
+                if code not in types
+            ]
         for indicator in rule.indicators:
             where = f"{rule.key}.{indicator.code}"
             problems += [
@@ -359,6 +366,12 @@ def _check_evaluation_schemes(pack: Pack) -> list[Problem]:
                 for code in indicator.record_types
                 if code not in types
             ]
+            if indicator.measure == "average":
+                problems += [
+                    Problem("rules.yaml", where, f"record type {code!r} has no value field")
+                    for code in indicator.record_types
+                    if code in types and not any(f.role == "value" for f in types[code].fields)
+                ]
             problems += [
                 Problem("rules.yaml", where, f"unknown list {code!r}")
                 for code in indicator.lists

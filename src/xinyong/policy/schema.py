@@ -132,7 +132,9 @@ class UnitsFile(Strict):
 
 
 # --- catalogue.yaml ----------------------------------------------------------------
-FieldType = Literal["text", "choice", "multi_choice", "date", "amount_wan", "uscc", "id_number"]
+FieldType = Literal[
+    "text", "choice", "multi_choice", "date", "amount_wan", "score", "uscc", "id_number"
+]
 
 
 # What a field means to the platform, whatever its code in a given record type.
@@ -151,6 +153,9 @@ FieldRole = Literal[
     "status",
     "source_unit_uscc",
     "deciding_unit_uscc",
+    # A number the record measures (a rating, an assessment score): kept as
+    # `CreditRecord.value` for evaluation indicators that average it.
+    "value",
 ]
 
 
@@ -162,12 +167,25 @@ class FieldSpec(Strict):
     required: bool = False
     required_for: list[SubjectKind] = []
     choices: list[str] = []
+    # A score field's range, both ends included (e.g. 1–5 stars, 0–100 points).
+    minimum: float | None = None
+    maximum: float | None = None
     note: str = ""
 
     @model_validator(mode="after")
     def _choices_match_type(self) -> FieldSpec:
         if (self.type in ("choice", "multi_choice")) != bool(self.choices):
             raise ValueError("choices are given exactly for choice and multi_choice fields")
+        ends = (self.minimum, self.maximum)
+        if self.type == "score":
+            if self.minimum is None or self.maximum is None:
+                raise ValueError("a score field gives its minimum and maximum")
+            if self.minimum > self.maximum:
+                raise ValueError("minimum must not exceed maximum")
+        elif ends != (None, None):
+            raise ValueError("minimum and maximum are for score fields")
+        if self.role == "value" and self.type != "score":
+            raise ValueError("the value role needs a score field")
         return self
 
 
@@ -197,14 +215,22 @@ class RecordTypeSpec(Strict):
 
     @model_validator(mode="after")
     def _ingestible(self) -> RecordTypeSpec:
-        """A type with fields can be imported only if the fields say who and what it is."""
+        """A type with fields can be imported only if the fields say who and what it is:
+        a USCC field if organisations may be named, an ID-number field if persons may."""
         roles = {spec.role for spec in self.fields}
-        missing = sorted(INGEST_ROLES - roles) if self.fields else []
+        kinds = next((f.choices for f in self.fields if f.role == "subject_kind"), [])
+        needed = set(INGEST_ROLES)
+        if kinds and PERSON_CHOICE not in kinds:
+            needed.discard("id_number")
+        if kinds and set(kinds) <= {PERSON_CHOICE}:
+            needed.discard("uscc")
+        missing = sorted(needed - roles) if self.fields else []
         if missing:
             raise ValueError(f"fields need the roles {', '.join(missing)}")
         return self
 
 
+PERSON_CHOICE = "自然人"  # the 2019 format's subject-kind choice for natural persons
 INGEST_ROLES = {
     "subject_name",
     "subject_kind",
@@ -520,11 +546,13 @@ class IndicatorSpec(Strict):
       the evaluation day; each weighted by the `recency` band it falls in (1 if none).
     - `entries`: the subject's list entries in force on the evaluation day, on `lists` or
       on any list of `list_kinds`.
+    - `average`: the mean `value` (a rating, an assessment score) of the records a
+      `records` indicator would count, unweighted; `when_none` if there are none.
     """
 
     code: Slug
     name: str
-    measure: Literal["records", "entries"]
+    measure: Literal["records", "entries", "average"]
     record_types: list[Slug] = []
     severity: Literal["any", "general", "serious"] = "any"
     units: list[str] = []
@@ -534,15 +562,28 @@ class IndicatorSpec(Strict):
     list_kinds: list[Literal["red", "black", "watch"]] = []
     points: float
     cap: Annotated[float, Field(gt=0)] | None = None
+    when_none: float = 0
     public: bool = True
 
     @model_validator(mode="after")
     def _measure_has_what_it_needs(self) -> IndicatorSpec:
-        if self.measure == "records" and not self.record_types:
-            raise ValueError("a records indicator names its record_types")
+        if self.measure in ("records", "average") and not self.record_types:
+            raise ValueError(f"a {self.measure} indicator names its record_types")
         if self.measure == "entries" and not (self.lists or self.list_kinds):
             raise ValueError("an entries indicator names lists or list_kinds")
+        if self.measure == "average" and self.recency:
+            raise ValueError("an average is unweighted: no recency bands")
+        if self.measure != "average" and self.when_none:
+            raise ValueError("when_none is for average indicators")
         return self
+
+
+class PopulationSpec(Strict):
+    """Who a scheme evaluates beyond its subject kinds: subjects with at least one record
+    (not revoked, decided by the evaluation day) of `record_types`, e.g. the tourism
+    scheme only the subjects rated as tourism businesses."""
+
+    record_types: Annotated[list[Slug], Field(min_length=1)]
 
 
 class GradeSpec(Strict):
@@ -562,6 +603,7 @@ class EvaluationSchemeRule(RuleBase):
 
     kind: Literal["evaluation_scheme"]
     subject_kinds: Annotated[list[SubjectKind], Field(min_length=1)]
+    population: PopulationSpec | None = None
     base: float = 100
     maximum: float = 100
     indicators: Annotated[list[IndicatorSpec], Field(min_length=1)]

@@ -168,6 +168,9 @@ class CreditRecord(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.NORMAL
     )
+    # The score of a rating or assessment (the catalogue's `value` role), for evaluation
+    # indicators that average it; empty for the other types.
+    value = models.FloatField(_("分值"), null=True, blank=True)
     payload = models.JSONField(_("标准字段"), default=dict)
     sealed = models.JSONField(_("加密字段"), default=dict, blank=True)
     content_hash = models.CharField(_("内容摘要"), max_length=64)

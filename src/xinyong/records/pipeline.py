@@ -422,6 +422,7 @@ class Importer:
             "categories": self._categories(row.categories),
             "severity": "general",
             "status": state.status_of(row.status),
+            "value": row.value,
             "payload": state.body.payload,
             "sealed": state.body.sealed,
             "content_hash": state.content_hash,

@@ -131,6 +131,8 @@ AMOUNT_UNIT = _(
     "“%(name)s”的“%(value)s”以“元”为单位，但本项的单位是万元：请换算成万元后只填数字"
     "（0.2万元即2000元）"
 )
+SCORE = _("“%(name)s”的“%(value)s”不是有效分值：请填写数字，最多两位小数")
+SCORE_RANGE = _("“%(name)s”的分值%(value)s超出范围：应在%(minimum)s至%(maximum)s之间")
 STATUS = _("“%(name)s”的值“%(value)s”无法识别，可填：%(allowed)s")
 VALIDITY_ORDER = _("“%(to_name)s”（%(to)s）早于“%(from_name)s”（%(from)s），有效期起止颠倒")
 VALIDITY_BEFORE_DECISION = _(
@@ -176,6 +178,7 @@ class ValidRow:
     decision_date: date
     categories: tuple[str, ...]
     status: str  # "normal" | "revoked" | "disputed"
+    value: float | None  # the `value` role's score (a rating, an assessment), if any
     # Every non-empty field code → its normalised value as a string (dates ISO, amounts
     # without trailing zeros, choices canonical, several choices joined by "、"); personal
     # ID fields are left out.
@@ -291,6 +294,11 @@ def parse_amount(text: str) -> str:
     whole = whole.lstrip("0") or "0"
     fraction = fraction.rstrip("0")
     return f"{whole}.{fraction}" if fraction else whole
+
+
+def _plain(number: float) -> str:
+    """87.50 → "87.5", 4.0 → "4": the canonical text of a score."""
+    return f"{number:.2f}".rstrip("0").rstrip(".")
 
 
 def _without_thousands_separators(number: str) -> str:
@@ -450,6 +458,8 @@ class RowValidator:
             parse = _memoised(self._date_parser(name, future=role == "decision_date"))
         elif kind == "amount_wan":
             parse = _memoised(self._amount_parser(name))
+        elif kind == "score":
+            parse = _memoised(self._score_parser(name, spec["minimum"], spec["maximum"]))
         elif kind == "choice":
             parse = self._choice_parser(name, spec["choices"])
         elif kind == "multi_choice":
@@ -554,6 +564,29 @@ class RowValidator:
                     )
                 return _Reject("field.amount", AMOUNT, (("name", name), ("value", _shown(text))))
             return amount, amount
+
+        return parse
+
+    @staticmethod
+    def _score_parser(name: str, minimum: float, maximum: float) -> Parser:
+        """A score within the field's range, at most two decimals (4.5 stars, 87.25
+        points): few enough digits that every engine averages them to the same 4 places."""
+
+        def parse(text: str) -> tuple[float, str] | _Reject:
+            whole, _dot, fraction = text.partition(".")
+            digits = whole.removeprefix("-")
+            if not _digits(digits, 1, 6) or (fraction and not _digits(fraction, 1, 2)):
+                return _Reject("field.score", SCORE, (("name", name), ("value", _shown(text))))
+            number = float(text)
+            if not minimum <= number <= maximum:
+                params = (
+                    ("name", name),
+                    ("value", _shown(text)),
+                    ("minimum", _plain(minimum)),
+                    ("maximum", _plain(maximum)),
+                )
+                return _Reject("field.score_range", SCORE_RANGE, params)
+            return number, _plain(number)
 
         return parse
 
@@ -666,6 +699,7 @@ class RowValidator:
             decision_date=typed["decision_date"],
             categories=categories if isinstance(categories, tuple) else (categories,),
             status=typed.get("status", DEFAULT_STATUS),
+            value=typed.get("value"),
             values=values,
         )
 

@@ -89,6 +89,7 @@ FIXED_ROLES = frozenset(
         "status",
         "source_unit_uscc",
         "deciding_unit_uscc",
+        "value",
     }
 )
 FIXED_TYPES = frozenset({"uscc", "id_number"})

@@ -5,7 +5,8 @@ first demo subjects. Everything goes through the real paths: the penalty file th
 the import pipeline (so about 1 % of rows land in quarantine, to be corrected in the
 console), the entries through the due-process service, the over-limit case through the
 import hook that runs the detection rules, an objection and a repair application through
-the rights services.
+the rights services, tourist ratings and assessments for the tourism, guide and taxi
+evaluations through the import again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xinyong.core import audit
 from xinyong.core.errors import XinyongError
+from xinyong.evaluation import demo as evaluation_demo
 from xinyong.lists import demo as list_demo
 from xinyong.records import demo
 from xinyong.records.imports import find_record_type, import_file
@@ -44,11 +46,13 @@ class Command(BaseCommand):
             overload = list_demo.import_overload_case(actor)
             entries = list_demo.load_entries(options["seed"], actor)
             cases = rights_demo.load_cases(actor)
+            ratings = evaluation_demo.load_ratings(options["seed"], actor)
         except XinyongError as exc:
             raise CommandError(exc.bilingual()) from None
         self.stdout.write(
             f"处罚 / penalties: {result.accepted} 新增 new, {result.unchanged} 未变 unchanged, "
             f"{result.rejected} 拒收 rejected; 超限 / over-limit: {overload.accepted} 新增 new; "
             f"名单条目 / list entries: {entries} 新增 new; "
-            f"异议与修复 / objections and repairs: {', '.join(cases) or '0 新增 new'}"
+            f"异议与修复 / objections and repairs: {', '.join(cases) or '0 新增 new'}; "
+            f"评价与考核 / ratings and assessments: {sum(ratings.values())} 新增 new"
         )
