@@ -243,9 +243,10 @@ def test_the_receipt_gives_back_the_same_answer_later(checker):
         checker,
         PROCUREMENT,
     )
-    entries_version, records_version, pack_version = receipt.data_version.split("/")
+    entries_version, records_version, pack_version, runs = receipt.data_version.split("/")
     assert entries_version.startswith("entries:") and int(entries_version.split(":")[1]) > 0
     assert records_version == "records:0" and pack_version.startswith("pack:")
+    assert runs == "evaluations:0"
     [event] = AuditEvent.objects.filter(action="xinyong.check.made")
     assert event.data["reference"] == receipt.reference
     assert (event.data["count"], event.data["purpose"]) == (2, "政府采购供应商资格审查")

@@ -19,7 +19,9 @@ up to `MAX_SUBJECTS` subjects; `run_check` answers, per subject, in the order se
   implementing units and grounds (entry, list, memorandum, section). A scene with no
   measure for those lists returns the entries and no measure. Red lists give their
   incentives the same way.
-- the incentives of the pack's `clean_record` rules (`incentives`), with why.
+- the incentives of the pack's `clean_record` rules (`incentives`), with why, and of its
+  `grade_incentive` rules: the subject's grade in the scheme's latest finished run within
+  the rule's `valid_for` (graded supervision), unless a black or watch entry is in force.
 
 A query whose code is malformed (a masked USCC, a bad check character) does not fail
 the batch: that subject is answered `"match": "none"` with an `"error"` {code, message,
@@ -39,7 +41,8 @@ registration date on subjects would let the check require the period of existenc
 Receipts: each check stores a `CheckReceipt` (who, unit, purpose, scene, counts, data
 version, hits by list and measure) with the answer as zlib-compressed JSON, so "checked
 on date X" can be shown later exactly as it was answered, whatever the lists say now.
-`data_version` names the newest entry event, record version and pack load the answer saw.
+`data_version` names the newest entry event, record version, pack load and evaluation run
+the answer saw.
 One audit event `xinyong.check.made` per check, not per subject.
 
 Speed (bench/checks.py): every step is set-based, in chunks (SQLite's parameter limit;
@@ -77,6 +80,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinyong.core import audit, pii
 from xinyong.core.errors import InvalidInput, NotFound, XinyongError
+from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.lists.detection import duration_text, window_start
 from xinyong.lists.models import (
     CheckReceipt,
@@ -124,6 +128,11 @@ BARRING_KINDS = (str(CreditList.Kind.BLACK), str(CreditList.Kind.WATCH))
 # Why a clean-record incentive applies; stored with the answer, so always in Chinese.
 CLEAN_WHY = _(
     "%(start)s至%(end)s（%(period)s）无%(types)s记录，未列入黑名单或重点关注名单，"
+    "符合“%(rule)s”（%(key)s）"
+)
+# Why a grade incentive applies; stored with the answer, so always in Chinese.
+GRADE_WHY = _(
+    "“%(scheme)s”第%(number)s版次（评价日%(on)s）评为%(grade)s（%(grade_name)s），"
     "符合“%(rule)s”（%(key)s）"
 )
 # An 18-character USCC as a system sends it (nothing to normalise once upper-cased).
@@ -200,6 +209,8 @@ class _Snapshot:
     memo_lists: dict[int, tuple[int, ...]]  # active memorandum → its active lists, in order
     links_by_scene: dict[int, list[_Link]]  # in measure order, then memorandum order
     clean_rules: list[schema.CleanRecordRule]
+    grade_rules: list[schema.GradeIncentiveRule]
+    schemes: dict[str, schema.EvaluationSchemeRule]  # evaluation schemes by key
     record_types: dict[str, tuple[int, str]]  # code → (id, name)
     # _clean_rules by (scene, day): a single check must not pay for building them.
     clean_by_scene: dict[tuple[int, date], list[_CleanRule]] = field(default_factory=dict)
@@ -332,6 +343,16 @@ def _read_snapshot() -> _Snapshot:
         memo_lists={pk: tuple(ids) for pk, ids in memo_lists.items()},
         links_by_scene=by_scene,
         clean_rules=rules,
+        grade_rules=[
+            rule
+            for rule in active_rules("grade_incentive")
+            if isinstance(rule, schema.GradeIncentiveRule)
+        ],
+        schemes={
+            rule.key: rule
+            for rule in active_rules("evaluation_scheme")
+            if isinstance(rule, schema.EvaluationSchemeRule)
+        },
         record_types={
             code: (pk, name)
             for pk, code, name in RecordType.objects.values_list("id", "code", "name")
@@ -348,13 +369,15 @@ def _versions() -> tuple[str, Any]:
     events = quote(EntryEvent._meta.db_table)
     versions = quote(RecordVersion._meta.db_table)
     loads = quote(PackLoad._meta.db_table)
+    runs = quote(EvaluationRun._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT MAX(id) FROM {events}), (SELECT MAX(id) FROM {versions}), "
-            f"(SELECT MAX(id) FROM {loads}), (SELECT MAX(loaded_at) FROM {loads})"
+            f"(SELECT MAX(id) FROM {loads}), (SELECT MAX(loaded_at) FROM {loads}), "
+            f"(SELECT MAX(id) FROM {runs})"
         )
-        event, version, load, loaded_at = cursor.fetchone()
-    text = f"entries:{event or 0}/records:{version or 0}/pack:{load or 0}"
+        event, version, load, loaded_at, run = cursor.fetchone()
+    text = f"entries:{event or 0}/records:{version or 0}/pack:{load or 0}/evaluations:{run or 0}"
     return text, (load, str(loaded_at))
 
 
@@ -705,29 +728,9 @@ def _read_clean_rules(snapshot: _Snapshot, scene_id: int, day: date) -> list[_Cl
             }
         incentives: dict[str, tuple[list[str], bytes]] = {}
         for kind in rule.subject_kinds:
-            granted = []
-            for code in rule.grants:
-                measure_id = snapshot.measure_ids.get(code)
-                if (
-                    measure_id is None
-                    or scene_id not in snapshot.measure_scenes[measure_id]
-                    or kind not in snapshot.measure_kinds[measure_id]
-                ):
-                    continue
-                measure = snapshot.measures[measure_id]
-                granted.append(
-                    {
-                        "code": code,
-                        "name": measure["name"],
-                        "basis": measure["basis"],
-                        "rule": rule.key,
-                        "why": why,
-                    }
-                )
+            granted = _grants(snapshot, scene_id, kind, rule.grants, rule.key, why)
             if granted:
-                codes = [item["code"] for item in granted]
-                items = ",".join(_dumps(item) for item in granted)
-                incentives[kind] = (codes, items.encode())
+                incentives[kind] = granted
         if incentives:
             found.append(
                 _CleanRule(
@@ -739,6 +742,102 @@ def _read_clean_rules(snapshot: _Snapshot, scene_id: int, day: date) -> list[_Cl
                 )
             )
     return found
+
+
+def _grants(
+    snapshot: _Snapshot, scene_id: int, kind: str, codes: list[str], rule: str, why: str
+) -> tuple[list[str], bytes] | None:
+    """The incentives `codes` that apply in the scene to the subject kind, as their codes
+    and JSON items (None: none applies)."""
+    granted = []
+    for code in codes:
+        measure_id = snapshot.measure_ids.get(code)
+        if (
+            measure_id is None
+            or scene_id not in snapshot.measure_scenes[measure_id]
+            or kind not in snapshot.measure_kinds[measure_id]
+        ):
+            continue
+        measure = snapshot.measures[measure_id]
+        granted.append(
+            {
+                "code": code,
+                "name": measure["name"],
+                "basis": measure["basis"],
+                "rule": rule,
+                "why": why,
+            }
+        )
+    if not granted:
+        return None
+    return [item["code"] for item in granted], ",".join(_dumps(i) for i in granted).encode()
+
+
+@dataclass
+class _GradeRule:
+    run_id: int
+    # (subject kind, grade) → (measure codes, JSON items)
+    incentives: dict[tuple[str, str], tuple[list[str], bytes]]
+
+
+def _grade_rules(snapshot: _Snapshot, scene_id: int, day: date) -> list[_GradeRule]:
+    """The grade-incentive rules in force that grant something in this scene and whose
+    scheme has a finished run recent enough (one query per rule: runs are data, not
+    pack, so they are not kept in the snapshot)."""
+    found = []
+    for rule in snapshot.grade_rules:
+        scheme = snapshot.schemes.get(rule.scheme)
+        if scheme is None or not in_force(rule, day):
+            continue
+        run = (
+            EvaluationRun.objects.filter(
+                scheme=rule.scheme,
+                status=EvaluationRun.Status.DONE,
+                on__lte=day,
+                on__gt=window_start(rule.valid_for, day),
+            )
+            .order_by("-on", "-number")
+            .values_list("pk", "number", "on")
+            .first()
+        )
+        if run is None:
+            continue
+        names = {grade.code: grade.name for grade in scheme.grades}
+        incentives = {}
+        for grade in rule.grades:
+            with translation.override("zh-hans"):
+                why = str(GRADE_WHY) % {
+                    "scheme": scheme.name,
+                    "number": run[1],
+                    "on": run[2].isoformat(),
+                    "grade": grade,
+                    "grade_name": names.get(grade, grade),
+                    "rule": rule.name,
+                    "key": rule.key,
+                }
+            for kind in scheme.subject_kinds:
+                granted = _grants(snapshot, scene_id, kind, rule.grants, rule.key, why)
+                if granted:
+                    incentives[(str(kind), grade)] = granted
+        if incentives:
+            found.append(_GradeRule(run[0], incentives))
+    return found
+
+
+def _grades(rules: list[_GradeRule], subject_ids: Sequence[int]) -> dict[int, dict[int, str]]:
+    """Run → subject → grade, for the runs the rules read."""
+    table = EvaluationResult._meta.db_table
+    return {
+        rule.run_id: dict(
+            _select_in(
+                f"SELECT subject_id, grade FROM {table} WHERE run_id = %s",
+                "subject_id",
+                subject_ids,
+                [rule.run_id],
+            )
+        )
+        for rule in rules
+    }
 
 
 def _validate(queries: Sequence[SubjectQuery], purpose: str) -> str:
@@ -964,6 +1063,8 @@ class _Answer:
         kinds = {kind for rule in self.clean for kind in rule.kinds}
         eligible = [pk for pk in ids if matched[pk][1] in kinds]
         self.records = _negative_records(eligible, type_ids, since, day)
+        self.graded = _grade_rules(snapshot, scene_id, day)
+        self.grades = _grades(self.graded, ids) if self.graded else {}
         unit_ids = {e.unit_id for found in self.entries.values() for e in found}
         self.unit_json: dict[int, str] = {}
         if unit_ids:
@@ -1001,7 +1102,9 @@ class _Answer:
         )
         own = self.entries.get(subject_id)
         # The incentives are encoded once per check (they are most of a clean answer).
-        tail, granted = self._incentives(kind, own, subject_id) if self.clean else _NONE
+        tail, granted = (
+            self._incentives(kind, own, subject_id) if self.clean or self.graded else _NONE
+        )
         if not own:
             self._count(granted, ())
             return f"{text}{_UNLISTED}".encode() + tail
@@ -1066,6 +1169,19 @@ class _Answer:
             codes, text = rule.incentives[kind]
             granted.append(text)
             granted_codes += codes
+        for graded in self.graded:
+            grade = self.grades[graded.run_id].get(subject_id)
+            found = graded.incentives.get((kind, grade)) if grade else None
+            if found is None or (
+                entries
+                and any(
+                    lists[e.list_id].kind in BARRING_KINDS and e.in_force_on(self.day)
+                    for e in entries
+                )
+            ):
+                continue
+            granted.append(found[1])
+            granted_codes += found[0]
         if len(granted) == 1:
             return granted[0] + _CLOSE, granted_codes
         return b",".join(granted) + _CLOSE, granted_codes

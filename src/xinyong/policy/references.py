@@ -131,12 +131,16 @@ def _check_publicity_fields(
 
 
 def _check_detection_rules(pack: Pack) -> list[Problem]:
-    """What a count-in-window or clean-record rule names exists and fits: its record types
-    (and the matched field), the list it proposes for (which must take the rule's subject
-    kinds), the negative types it counts and the incentive measures it grants."""
+    """What a count-in-window, clean-record or grade-incentive rule names exists and fits:
+    its record types (and the matched field), the list it proposes for (which must take
+    the rule's subject kinds), the negative types it counts, the scheme and grades it
+    reads, and the incentive measures it grants."""
     types = {item.code: item for item in pack.catalogue.record_types}
     lists = {item.code: item for item in pack.lists.lists}
     measures = {measure.code: measure for measure in pack.measures.measures}
+    schemes = {
+        rule.key: rule for rule in pack.rules.rules if isinstance(rule, schema.EvaluationSchemeRule)
+    }
     problems: list[Problem] = []
 
     def known_types(rule: schema.RuleBase, codes: list[str]) -> list[schema.RecordTypeSpec]:
@@ -170,14 +174,33 @@ def _check_detection_rules(pack: Pack) -> list[Problem]:
                 for spec in known_types(rule, rule.negative_record_types)
                 if spec.nature != "negative"
             ]
-            for code in rule.grants:
-                measure = measures.get(code)
-                if measure is None:
-                    messages.append(f"unknown measure {code!r}")
-                elif measure.kind != "incentive":
-                    messages.append(f"measure {code!r} is a {measure.kind}, not an incentive")
+            messages += _incentive_problems(rule.grants, measures)
+        elif isinstance(rule, schema.GradeIncentiveRule):
+            scheme = schemes.get(rule.scheme)
+            if scheme is None:
+                messages.append(f"unknown evaluation scheme {rule.scheme!r}")
+            else:
+                known = {grade.code for grade in scheme.grades}
+                messages += [
+                    f"scheme {rule.scheme!r} has no grade {grade!r}"
+                    for grade in rule.grades
+                    if grade not in known
+                ]
+            messages += _incentive_problems(rule.grants, measures)
         problems += [Problem("rules.yaml", rule.key, message) for message in messages]
     return problems
+
+
+def _incentive_problems(codes: list[str], measures: dict[str, schema.MeasureSpec]) -> list[str]:
+    """What is wrong with the measures a rule grants: unknown, or not incentives."""
+    messages = []
+    for code in codes:
+        measure = measures.get(code)
+        if measure is None:
+            messages.append(f"unknown measure {code!r}")
+        elif measure.kind != "incentive":
+            messages.append(f"measure {code!r} is a {measure.kind}, not an incentive")
+    return messages
 
 
 def _check_campaigns(pack: Pack) -> list[Problem]:

@@ -387,6 +387,19 @@ class CleanRecordRule(RuleBase):
     grants: Annotated[list[Slug], Field(min_length=1)]
 
 
+class GradeIncentiveRule(RuleBase):
+    """A subject graded one of `grades` by `scheme` is eligible for the incentives `grants`
+    (measure codes): graded supervision (分级分类监管) in the joint check. The grade is that
+    of the scheme's latest finished run with an evaluation day within `valid_for` before
+    the check; an older grade grants nothing, nor does a black or watch entry in force."""
+
+    kind: Literal["grade_incentive"]
+    scheme: Slug
+    grades: Annotated[list[str], Field(min_length=1)]
+    valid_for: Duration
+    grants: Annotated[list[Slug], Field(min_length=1)]
+
+
 class LenientPublicityRule(RuleBase):
     """Leniency for minor acts (轻微): the kinds in `lenient` get their own shorter period
     (or none) instead of the publicity rule's tier. Each kind of a decision gets its own
@@ -626,6 +639,7 @@ _RULES = (
     | DueProcessRule
     | CountInWindowRule
     | CleanRecordRule
+    | GradeIncentiveRule
     | LenientPublicityRule
     | MinorRecordsRule
     | ObjectionRule
