@@ -193,6 +193,24 @@ def test_the_explanation_shows_each_rating_and_their_mean(tourism):
     assert explain(result).indicators[3].changed  # 3.625 now, 4.5 when evaluated
 
 
+def test_the_mean_is_rounded_half_up_to_hundredths_and_adds_up_on_the_page(loaded_pack):
+    thirds = company("三星半酒店")
+    for stars in (4, 4, 5):  # 4.333… → 4.33
+        rated(thirds, stars)
+    half = company("半分酒店")
+    for stars in (4.5, 4.75):  # 4.625 → 4.63
+        rated(half, stars)
+    run = evaluate("tourism-integrity", actor=ACTOR, today=TODAY)
+    got = results(run)
+    assert got["三星半酒店"][2][3] == 4.33 and got["三星半酒店"][0] == 40 + 18 + 25.98
+    assert got["半分酒店"][2][3] == 4.63
+    for result in EvaluationResult.objects.filter(run=run):
+        explanation = explain(result)
+        assert explanation.indicators[3].found == result.values[3]
+        total = 40 + sum(item.contribution for item in explanation.indicators)
+        assert round(total, 4) == result.score
+
+
 def test_a_subject_without_ratings_is_explained_by_the_default(tourism):
     run = evaluate("tourism-integrity", actor=ACTOR, today=TODAY)
     result = EvaluationResult.objects.get(run=run, subject=tourism[1])

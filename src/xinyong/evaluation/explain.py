@@ -49,6 +49,12 @@ def contribution(indicator: schema.IndicatorSpec, value: float) -> float:
     return points
 
 
+def mean_in_hundredths(values: Sequence[float]) -> float:
+    """The mean rounded half up to hundredths, as `expressions._average` computes it."""
+    total, count = sum(round(value * 100) for value in values), len(values)
+    return (2 * total + count) // (2 * count) / 100
+
+
 def record_q(indicator: schema.IndicatorSpec, on: date, ids: Ids) -> Q:
     """The records a `records` indicator counts on `on` (with any weight, even 0)."""
     resolved = Resolved.of(indicator, ids)
@@ -153,7 +159,7 @@ class IndicatorExplanation:
             return round(sum(weights), 4)
         if not weights:
             return round(self.indicator.when_none, 4)
-        return round(sum(round(w * 100) for w in weights) / len(weights) / 100, 4)
+        return mean_in_hundredths(weights)
 
     @property
     def changed(self) -> bool:

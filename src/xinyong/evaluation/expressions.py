@@ -141,8 +141,8 @@ def _average_parts(
     name: str, indicator: schema.IndicatorSpec, resolved: Resolved, today: date
 ) -> dict[str, ir.IntegerValue]:
     """The sum (in hundredths, as integers) and the count of the values an average
-    indicator takes. Integer sums are exact in any order, so every engine divides the
-    same two numbers: values have at most two decimals (the catalogue's score fields)."""
+    indicator takes: integers sum exactly in any order, and values have at most two
+    decimals (the catalogue's score fields)."""
     matches = _record_matches(indicator, resolved, today)
     hundredths = (RECORDS.value * 100).round().cast("int64")
     zero = ibis.literal(0, type="int64")
@@ -153,8 +153,14 @@ def _average_parts(
 
 
 def _average(table: ir.Table, name: str, indicator: schema.IndicatorSpec) -> ir.FloatingValue:
+    """The mean rounded half up to hundredths, as floor((2·sum + n) / 2n): a quotient of
+    two exact integers, the same in every engine, and a value with two decimals at most,
+    so the stored value times the points gives the score's contribution exactly (an
+    unrounded mean, stored to 4 places, would not add up on the explanation page)."""
     count = table[f"{name}_n"].fill_null(0)
-    mean = table[f"{name}_sum"].cast("float64") / count.cast("float64") / 100.0
+    total = table[f"{name}_sum"].fill_null(0)
+    hundredths = (total * 2 + count) // (count * 2)
+    mean = hundredths.cast("float64") / 100.0
     return ibis.cases((count > 0, mean), else_=ibis.literal(float(indicator.when_none)))
 
 

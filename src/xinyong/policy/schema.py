@@ -180,8 +180,8 @@ class FieldSpec(Strict):
         if self.type == "score":
             if self.minimum is None or self.maximum is None:
                 raise ValueError("a score field gives its minimum and maximum")
-            if self.minimum > self.maximum:
-                raise ValueError("minimum must not exceed maximum")
+            if not 0 <= self.minimum <= self.maximum:
+                raise ValueError("a score's range is 0 ≤ minimum ≤ maximum")
         elif ends != (None, None):
             raise ValueError("minimum and maximum are for score fields")
         if self.role == "value" and self.type != "score":
