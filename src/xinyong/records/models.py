@@ -170,7 +170,7 @@ class CreditRecord(models.Model):
     )
     # The score of a rating or assessment (the catalogue's `value` role), for evaluation
     # indicators that average it; empty for the other types.
-    value = models.FloatField(_("分值"), null=True, blank=True)
+    value = models.FloatField(_("评分"), null=True, blank=True)
     payload = models.JSONField(_("标准字段"), default=dict)
     sealed = models.JSONField(_("加密字段"), default=dict, blank=True)
     content_hash = models.CharField(_("内容摘要"), max_length=64)

@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="creditrecord",
             name="value",
-            field=models.FloatField(blank=True, null=True, verbose_name="分值"),
+            field=models.FloatField(blank=True, null=True, verbose_name="评分"),
         ),
     ]
