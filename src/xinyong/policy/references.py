@@ -73,7 +73,10 @@ def check_references(pack: Pack) -> list[Problem]:
     for rule in pack.rules.rules:
         if isinstance(
             rule,
-            schema.TimelinessRule | schema.PublicityPeriodRule | schema.LenientPublicityRule,
+            schema.TimelinessRule
+            | schema.PublicityPeriodRule
+            | schema.LenientPublicityRule
+            | schema.SeverityRule,
         ):
             for code in rule.applies_to:
                 if code not in record_types:
@@ -94,7 +97,10 @@ def check_references(pack: Pack) -> list[Problem]:
                 for code in rule.lists
                 if code not in list_codes
             ]
-        if isinstance(rule, schema.PublicityPeriodRule | schema.LenientPublicityRule):
+        if isinstance(
+            rule,
+            schema.PublicityPeriodRule | schema.LenientPublicityRule | schema.SeverityRule,
+        ):
             problems += _check_publicity_fields(pack, rule)
 
     problems += _check_detection_rules(pack)
@@ -108,25 +114,38 @@ def check_references(pack: Pack) -> list[Problem]:
 
 
 def _check_publicity_fields(
-    pack: Pack, rule: schema.PublicityPeriodRule | schema.LenientPublicityRule
+    pack: Pack,
+    rule: schema.PublicityPeriodRule | schema.LenientPublicityRule | schema.SeverityRule,
 ) -> list[Problem]:
-    """The fields a publicity rule reads (penalty kinds, fines, special-minimum words) exist
-    in every record type it applies to."""
+    """The fields a publicity or severity rule reads (penalty kinds, fines, special-minimum
+    words) exist in every record type it applies to; a severity rule's serious kinds are
+    among the kinds field's choices."""
+    serious: list[str] = []
     if isinstance(rule, schema.LenientPublicityRule):
         fields = [rule.kinds_field]
         fields += [kinds.fine_field for kinds in rule.lenient if kinds.fine_at_most is not None]
+    elif isinstance(rule, schema.SeverityRule):
+        fields = [rule.kinds_field] + ([rule.fine_field] if rule.fine_at_least else [])
+        serious = rule.serious_kinds
     else:
         fields = [words.field for special in rule.special_minimums for words in special.match]
     problems = []
     for spec in pack.catalogue.record_types:
         if spec.code not in rule.applies_to:
             continue
-        known = {item.code for item in spec.fields}
+        known = {item.code: item for item in spec.fields}
         problems += [
             Problem("rules.yaml", rule.key, f"record type {spec.code!r} has no field {name!r}")
             for name in dict.fromkeys(fields)
             if name not in known
         ]
+        kinds_field = known.get(fields[0]) if serious else None
+        if kinds_field is not None and kinds_field.choices:
+            problems += [
+                Problem("rules.yaml", rule.key, f"{kind!r} is not a choice of {kinds_field.code}")
+                for kind in serious
+                if kind not in kinds_field.choices
+            ]
     return problems
 
 

@@ -413,6 +413,26 @@ class LenientPublicityRule(RuleBase):
     lenient: Annotated[list[LenientKinds], Field(min_length=1)]
 
 
+class SeverityRule(RuleBase):
+    """Which records of `applies_to` are serious (严重失信): a decision with any penalty
+    kind of `serious_kinds` (in `kinds_field`), or a fine of at least `fine_at_least`
+    万元 (in `fine_field`). The others are general. Severity picks the publicity tier
+    and feeds evaluation indicators that count serious records."""
+
+    kind: Literal["severity"]
+    applies_to: Annotated[list[Slug], Field(min_length=1)]
+    kinds_field: str = "CF_CFLB"
+    serious_kinds: list[str] = []
+    fine_field: str = "CF_NR_FK"
+    fine_at_least: Annotated[float, Field(gt=0)] | None = None
+
+    @model_validator(mode="after")
+    def _says_what_is_serious(self) -> SeverityRule:
+        if not self.serious_kinds and self.fine_at_least is None:
+            raise ValueError("a severity rule names serious_kinds or fine_at_least")
+        return self
+
+
 class MinorRecordsRule(RuleBase):
     """Records about a natural person under `minimum_age` on the decision date are never
     public (the record is kept and reaches staff, never the portal)."""
@@ -641,6 +661,7 @@ _RULES = (
     | CleanRecordRule
     | GradeIncentiveRule
     | LenientPublicityRule
+    | SeverityRule
     | MinorRecordsRule
     | ObjectionRule
     | RepairRule

@@ -42,6 +42,7 @@ from xinyong.subjects.identifiers import birth_date
 
 KIND_SEPARATORS = re.compile(r"[、，,;；\s]+")
 LENIENT = "lenient"
+GENERAL, SERIOUS = "general", "serious"
 Period = tuple[Duration, Duration]  # (minimum, maximum)
 MINOR = "minor"
 
@@ -185,6 +186,7 @@ class RecordDeadlines:
             r for r in active_rules("lenient_publicity") if record_type_code in r.applies_to
         ]
         self.minors: list[schema.MinorRecordsRule] = active_rules("minor_records")
+        self.severities = [r for r in active_rules("severity") if record_type_code in r.applies_to]
         self._regimes: dict[date, _Regime] = {}
         self._plans: list[Plan] = []
         self._plan_numbers: dict[tuple[object, ...], int] = {}
@@ -197,10 +199,31 @@ class RecordDeadlines:
                 return self._after(decided, rule.within)
         return None
 
+    # --- severity -------------------------------------------------------------------------
+    def severity_of(self, decided: date, values: Mapping[str, str]) -> str:
+        """ "serious" when the severity rule in force on the decision date says so (a
+        serious penalty kind, or a fine at its threshold), else "general"."""
+        rule = next((r for r in self.severities if in_force(r, decided)), None)
+        if rule is None:
+            return GENERAL
+        kinds = values.get(rule.kinds_field, "")
+        if kinds and any(kind in rule.serious_kinds for kind in kinds_of(kinds)):
+            return SERIOUS
+        if rule.fine_at_least is not None:
+            try:
+                if float(values[rule.fine_field]) >= rule.fine_at_least:
+                    return SERIOUS
+            except (KeyError, ValueError):
+                pass  # no fine, or not a number: not shown to be large
+        return GENERAL
+
     # --- publicity ------------------------------------------------------------------------
-    def facts(self, decided: date, values: Mapping[str, str], severity: str = "general") -> Facts:
+    def facts(self, decided: date, values: Mapping[str, str], severity: str | None = None) -> Facts:
         """The key of a row's publicity: a few look-ups and substring tests per row, the
-        plan worked out once per distinct combination of kinds and conditions."""
+        plan worked out once per distinct combination of kinds and conditions. The
+        severity is the pack's (`severity_of`) unless given."""
+        if severity is None:
+            severity = self.severity_of(decided, values)
         regime = self._regime(decided)
         kinds = ""
         lenient: tuple[bool, ...] = ()
@@ -239,7 +262,7 @@ class RecordDeadlines:
         return Publicity(decided, maximum - timedelta(days=1), minimum - timedelta(days=1))
 
     def publicity_for(
-        self, decided: date, values: Mapping[str, str], severity: str = "general"
+        self, decided: date, values: Mapping[str, str], severity: str | None = None
     ) -> Publicity:
         """`publicity_of(facts(...))`: for one record; an import caches by the facts."""
         return self.publicity_of(self.facts(decided, values, severity))

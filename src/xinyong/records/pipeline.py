@@ -32,7 +32,7 @@ from xinyong.core.calendar import WorkCalendar
 from xinyong.core.errors import PermissionDenied
 from xinyong.lists.detection import after_import
 from xinyong.records import holds
-from xinyong.records.deadlines import MINOR, NO_PERIOD, RecordDeadlines
+from xinyong.records.deadlines import GENERAL, MINOR, NO_PERIOD, RecordDeadlines
 from xinyong.records.errors import RowError
 from xinyong.records.models import Batch, CreditRecord, QuarantinedRow, RecordType
 from xinyong.records.subjects_index import SubjectResolver, subject_key
@@ -326,12 +326,12 @@ class Importer:
             digest=content_hash_of(text, row.status, indexes),
         )
 
-    def _dates(self, row: ValidRow) -> _Dates:
+    def _dates(self, row: ValidRow, severity: str) -> _Dates:
         """Publication deadline and publicity (start, end, minimum end) as the driver
         writes them, and why the record is withheld: computed once per distinct key
         (decision date and the few fields publicity depends on), not per row."""
         decided = row.decision_date
-        facts = self.deadlines.facts(decided, row.values) if self.negative else None
+        facts = self.deadlines.facts(decided, row.values, severity) if self.negative else None
         key: Hashable = facts if facts is not None else decided
         dates = self._dates_cache.get(key)
         if dates is None:
@@ -352,6 +352,12 @@ class Importer:
         ):
             dates = (*dates[:4], MINOR)
         return dates
+
+    def _severity(self, row: ValidRow) -> str:
+        """The pack's severity of the row (its penalty kinds and fine)."""
+        if not self.negative:
+            return GENERAL
+        return self.deadlines.severity_of(row.decision_date, row.values)
 
     def _deadline(self, decided: date) -> Any:
         if decided not in self._deadline_cache:
@@ -407,7 +413,8 @@ class Importer:
         """A record's columns (`RECORD_COLUMNS`) at its latest version."""
         assert state.body is not None
         row = state.body.row
-        deadline, start, end, minimum_end, withheld = self._dates(row)
+        severity = self._severity(row)
+        deadline, start, end, minimum_end, withheld = self._dates(row, severity)
         if state.hold is not None and state.hold.ends_by is not None:
             # Driver forms of one vendor compare as their dates do (ISO text or date).
             held = day(state.hold.ends_by)
@@ -420,7 +427,7 @@ class Importer:
             "document_number": state.document_number,
             "decision_date": day(row.decision_date),
             "categories": self._categories(row.categories),
-            "severity": "general",
+            "severity": severity,
             "status": state.status_of(row.status),
             "value": row.value,
             "payload": state.body.payload,

@@ -114,7 +114,14 @@ def _append(actor: audit.Actor, batch: list[tuple[int, date | None]]) -> None:
 
 # --- recomputing -------------------------------------------------------------------------
 RECOMPUTED = "xinyong.record.publicity_recomputed"
-PUBLICITY_FIELDS = ("publicity_start", "publicity_end", "publicity_minimum_end", "withheld")
+# Severity too: a severity rule added to the pack reclassifies stored records.
+PUBLICITY_FIELDS = (
+    "severity",
+    "publicity_start",
+    "publicity_end",
+    "publicity_minimum_end",
+    "withheld",
+)
 
 
 @dataclass
@@ -174,7 +181,8 @@ def recompute(actor: audit.Actor, type_code: str | None = None) -> RecomputeRepo
 
 def _refreshed(record: CreditRecord, deadlines: RecordDeadlines, hold: holds.Hold | None) -> bool:
     """Set the record's publicity as the rules give it; whether anything changed."""
-    publicity = deadlines.publicity_for(record.decision_date, record.payload)
+    severity = deadlines.severity_of(record.decision_date, record.payload)
+    publicity = deadlines.publicity_for(record.decision_date, record.payload, severity)
     withheld = publicity.withheld
     subject = record.subject
     if subject.kind == Subject.Kind.PERSON and subject.id_number_enc:
@@ -184,7 +192,7 @@ def _refreshed(record: CreditRecord, deadlines: RecordDeadlines, hold: holds.Hol
     end = publicity.end
     if hold is not None and hold.ends_by is not None:
         end = hold.ends_by if end is None else min(end, hold.ends_by)
-    fresh = (publicity.start, end, publicity.minimum_end, withheld)
+    fresh = (severity, publicity.start, end, publicity.minimum_end, withheld)
     if fresh == tuple(getattr(record, name) for name in PUBLICITY_FIELDS):
         return False
     for name, value in zip(PUBLICITY_FIELDS, fresh, strict=True):
