@@ -1,9 +1,11 @@
-"""The demo's ratings and assessments, for the tourism, tour-guide and taxi schemes.
+"""The demo's ratings, assessments and environmental penalties, for the evaluation schemes.
 
 Rows go through the import pipeline as departments would send them (`import_objects`):
 tourists' star ratings and professional quality assessments of the demo's tourism and
 hotel businesses, competence assessments and ratings of a dozen tour guides (persons
-created by the import), and service assessments of the demo's transport companies.
+created by the import), service assessments of the demo's transport companies, and
+penalties reported by the environmental regulator (省生态环境厅), so that the
+environmental credit evaluation has something to grade.
 Every draw comes from one seeded Random and every document number from the draw, so a
 second run with the same seed changes nothing.
 """
@@ -19,12 +21,25 @@ from django.utils import timezone
 
 from xinyong.core import audit
 from xinyong.records.imports import find_record_type, import_objects
+from xinyong.subjects.demo import make_uscc
 from xinyong.subjects.identifiers import id_check_character
 from xinyong.subjects.models import Subject
 from xinyong.subjects.services import find_unit
 
 TOURISM_UNIT = "YN-WLT"
 TRANSPORT_UNIT = "YN-JTT"
+ENVIRONMENT_UNIT = "YN-STHJT"
+ENVIRONMENT_UNIT_USCC = make_uscc("11", "530000", 77_000_201)
+POLLUTERS = 60
+# (违法行为, 处罚依据, 处罚类别, fine in 万元 or "")
+POLLUTION = (
+    ("超标排放大气污染物", "《中华人民共和国大气污染防治法》第九十九条", "罚款", "15"),
+    ("未批先建", "《中华人民共和国环境影响评价法》第三十一条", "罚款", "8"),
+    ("违规处置危险废物", "《中华人民共和国固体废物污染环境防治法》第一百一十二条", "罚款", "22"),
+    ("篡改监测数据", "《中华人民共和国水污染防治法》第八十二条", "罚款、责令停产停业", "5"),
+    ("未按规定设置排污口", "《中华人民共和国水污染防治法》第八十四条", "罚款", "2"),
+)
+REPRESENTATIVES = ("王建国", "李秀英", "张伟", "刘洋", "陈静", "杨勇")
 KINDS = {
     Subject.Kind.ORGANISATION: "法人及非法人组织",
     Subject.Kind.INDIVIDUAL_BUSINESS: "个体工商户",
@@ -52,8 +67,11 @@ STARS = (1, 2, 3, 3.5, 4, 4, 4.5, 4.5, 5, 5, 5)
 CHANNELS = ("游云南App", "12345热线", "景区现场评价")
 
 
-def load_ratings(seed: int, actor: audit.Actor, today: date | None = None) -> dict[str, int]:
-    """Import every demo rating and assessment; {record type: rows accepted}."""
+def load_evaluation_data(
+    seed: int, actor: audit.Actor, today: date | None = None
+) -> dict[str, int]:
+    """Import every demo rating, assessment and environmental penalty; {record type:
+    rows accepted}."""
     today = today or timezone.localdate()
     rng = random.Random(seed * 7919 + 9)
     tourism = _businesses(TOURISM_WORDS, TOURISM_BUSINESSES)
@@ -70,6 +88,7 @@ def load_ratings(seed: int, actor: audit.Actor, today: date | None = None) -> di
         "tourism-quality-assessment": (TOURISM_UNIT, list(_quality(rng, tourism, today))),
         "guide-competence-assessment": (TOURISM_UNIT, list(_competence(rng, guides, today))),
         "taxi-service-assessment": (TRANSPORT_UNIT, list(_taxi(rng, transport, today))),
+        "penalty": (ENVIRONMENT_UNIT, list(_pollution(rng, _polluters(rng), today))),
     }
     accepted = {}
     for code, (unit, rows) in batches.items():
@@ -183,4 +202,40 @@ def _taxi(rng: random.Random, companies: list[Subject], today: date) -> Iterator
                 "CZ_RQ": min(date(year + 1, 3, 31), today - timedelta(days=1)).isoformat(),
                 "CZ_FZ": str(rng.randrange(45, 100)),
                 "CZ_ZQ": f"{year}年度",
+            }
+
+
+def _polluters(rng: random.Random) -> list[Subject]:
+    """A seeded sample of the demo's organisations (manufacturers and miners are not
+    told apart by name in the demo data)."""
+    found = Subject.objects.filter(kind=Subject.Kind.ORGANISATION, uscc__isnull=False)
+    pool = list(found.exclude(uscc="").order_by("pk")[:2000])
+    return rng.sample(pool, min(POLLUTERS, len(pool)))
+
+
+def _pollution(
+    rng: random.Random, companies: list[Subject], today: date
+) -> Iterator[dict[str, str]]:
+    for number, subject in enumerate(companies, 1):
+        for n in range(rng.choice((1, 1, 2, 2, 3))):
+            decided = _day(rng, today, 700)
+            act, basis, kinds, fine = rng.choice(POLLUTION)
+            yield {
+                "CF_XDR_MC": subject.name,
+                "CF_XDR_LB": "法人及非法人组织",
+                "CF_XDR_SHXYM": subject.uscc or "",
+                "CF_FRDB": rng.choice(REPRESENTATIVES),
+                "CF_WSH": f"云环罚〔{decided.year}〕{number:03d}{n + 1}号",
+                "CF_WFXW": act,
+                "CF_SY": f"经查，当事人存在{act}的环境违法行为。",
+                "CF_YJ": basis,
+                "CF_CFLB": kinds,
+                "CF_NR": f"{kinds}" + (f"，罚款人民币{fine}万元" if fine else ""),
+                "CF_NR_FK": fine,
+                "CF_JDRQ": decided.isoformat(),
+                "CF_YXQ": (decided + timedelta(days=365)).isoformat(),
+                "CF_CFJG": "云南省生态环境厅",
+                "CF_CFJGDM": ENVIRONMENT_UNIT_USCC,
+                "CF_SJLY": "云南省生态环境厅",
+                "CF_SJLYDM": ENVIRONMENT_UNIT_USCC,
             }

@@ -5,8 +5,8 @@ first demo subjects. Everything goes through the real paths: the penalty file th
 the import pipeline (so about 1 % of rows land in quarantine, to be corrected in the
 console), the entries through the due-process service, the over-limit case through the
 import hook that runs the detection rules, an objection and a repair application through
-the rights services, tourist ratings and assessments for the tourism, guide and taxi
-evaluations through the import again.
+the rights services, and the evaluation data (ratings, assessments, environmental
+penalties: `evaluation.demo`) through the import again.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             overload = list_demo.import_overload_case(actor)
             entries = list_demo.load_entries(options["seed"], actor)
             cases = rights_demo.load_cases(actor)
-            ratings = evaluation_demo.load_ratings(options["seed"], actor)
+            evaluation_data = evaluation_demo.load_evaluation_data(options["seed"], actor)
         except XinyongError as exc:
             raise CommandError(exc.bilingual()) from None
         self.stdout.write(
@@ -54,5 +54,5 @@ class Command(BaseCommand):
             f"{result.rejected} 拒收 rejected; 超限 / over-limit: {overload.accepted} 新增 new; "
             f"名单条目 / list entries: {entries} 新增 new; "
             f"异议与修复 / objections and repairs: {', '.join(cases) or '0 新增 new'}; "
-            f"评价与考核 / ratings and assessments: {sum(ratings.values())} 新增 new"
+            f"评价数据 / evaluation data: {sum(evaluation_data.values())} 新增 new"
         )
