@@ -27,6 +27,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from xinyong.accounts.roles import Role
@@ -155,8 +156,9 @@ STEPS: dict[str, Step] = {
         _("已受理举报投诉 %(ref)s"),
     ),
     "decline": Step(
-        _("不予受理"),
-        _("不予受理"),
+        # "command": the button (Decline), not the status (Declined).
+        pgettext_lazy("command", "不予受理"),
+        pgettext_lazy("command", "不予受理"),
         ReasonsForm,
         (Status.RECEIVED,),
         lambda c, d, a: complaints.decline(c, reasons=d["reasons"], actor=a),

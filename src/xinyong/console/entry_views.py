@@ -35,7 +35,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -259,7 +259,7 @@ STEPS: dict[str, Step] = {
         _("已对名单条目 %(ref)s 作出决定"),
     ),
     "publish": Step(
-        _("公开"),
+        pgettext_lazy("command", "公开"),  # the button (Publish), not the status (Published)
         _("公开名单条目"),
         PublishForm,
         (Status.LISTED,),
