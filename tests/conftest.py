@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -20,6 +21,12 @@ def fast_password_hashing(settings):
     PBKDF2 costs about half a second a hash, and console tests make several users. The
     platform's own setting (settings.py) is untouched."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def pack_copy(tmp_path) -> Path:
+    """A copy of the Yunnan pack to change (`tests.packedits`)."""
+    return Path(shutil.copytree(PACK, tmp_path / "pack"))
 
 
 @pytest.fixture

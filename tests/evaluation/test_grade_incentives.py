@@ -3,18 +3,15 @@ graded A by the public credit evaluation fewer inspections in daily supervision.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import PACK
 from tests.evaluation.conftest import ACTOR, TODAY, company, listed, record
+from tests.packedits import edit, problems
 from xinyong.core.audit import Actor
 from xinyong.evaluation.runs import evaluate
 from xinyong.lists.checks import SubjectQuery, run_check
-from xinyong.policy.reader import PackInvalid, read_pack
 from xinyong.subjects.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -69,18 +66,12 @@ def test_a_black_list_entry_since_the_run_bars_the_incentive(graded):
     assert incentives(graded[0]) == []
 
 
-def test_the_pack_refuses_a_grade_the_scheme_does_not_have(tmp_path):
-    pack = Path(shutil.copytree(PACK, tmp_path / "pack"))
-    rules = pack / "rules.yaml"
-    text = rules.read_text(encoding="utf-8")
-    rules.write_text(
-        text.replace(
-            "    grades: [A]\n    valid_for: 1 year", "    grades: [AAA]\n    valid_for: 1 year"
-        ),
-        encoding="utf-8",
+def test_the_pack_refuses_a_grade_the_scheme_does_not_have(pack_copy):
+    edit(
+        pack_copy / "rules.yaml",
+        "    grades: [A]\n    valid_for",
+        "    grades: [AAA]\n    valid_for",
     )
-    with pytest.raises(PackInvalid) as error:
-        read_pack(pack)
-    assert [str(p) for p in error.value.problems] == [
+    assert problems(pack_copy) == [
         "rules.yaml: grade-a-fewer-inspections: scheme 'public-credit' has no grade 'AAA'"
     ]

@@ -4,21 +4,18 @@ and taxi schemes. Scores worked out by hand from rules.yaml."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import PACK
 from tests.evaluation.conftest import ACTOR, TODAY, company, listed, person, record
 from tests.evaluation.test_console_pages import login
+from tests.packedits import edit, problems
 from tests.records.factories import id_number, uscc
 from xinyong.accounts.roles import Role
 from xinyong.evaluation.explain import explain
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.evaluation.runs import evaluate
-from xinyong.policy.reader import PackInvalid, read_pack
 from xinyong.records.models import Batch, CreditRecord, RecordType
 from xinyong.records.pipeline import Importer, SourceRow, start_batch
 from xinyong.subjects.models import Unit
@@ -229,45 +226,28 @@ def test_the_console_shows_a_guides_ratings(client, loaded_pack):
 
 
 # --- the pack ---------------------------------------------------------------------------
-@pytest.fixture
-def pack_copy(tmp_path) -> Path:
-    return Path(shutil.copytree(PACK, tmp_path / "pack"))
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _problems(pack: Path) -> list[str]:
-    with pytest.raises(PackInvalid) as error:
-        read_pack(pack)
-    return [str(problem) for problem in error.value.problems]
-
-
 def test_the_pack_refuses_a_score_field_without_its_range(pack_copy):
-    _edit(pack_copy / "catalogue.yaml", "        minimum: 1\n        maximum: 5\n", "")
-    assert any("a score field gives its minimum and maximum" in p for p in _problems(pack_copy))
+    edit(pack_copy / "catalogue.yaml", "        minimum: 1\n        maximum: 5\n", "")
+    assert any("a score field gives its minimum and maximum" in p for p in problems(pack_copy))
 
 
 def test_the_pack_refuses_an_average_of_a_type_without_a_value(pack_copy):
-    _edit(
+    edit(
         pack_copy / "rules.yaml",
         "        record_types: [tourism-quality-assessment]\n        within: 1 year",
         "        record_types: [commendation]\n        within: 1 year",
     )
     assert (
         "rules.yaml: tourism-integrity.quality: record type 'commendation' has no value field"
-        in _problems(pack_copy)
+        in problems(pack_copy)
     )
 
 
 def test_the_pack_refuses_recency_bands_on_an_average(pack_copy):
-    _edit(
+    edit(
         pack_copy / "rules.yaml",
         "        when_none: 60\n        points: 0.3\n",
         "        when_none: 60\n        points: 0.3\n        recency:\n"
         "          - {within: 1 year, weight: 1}\n",
     )
-    assert any("an average is unweighted" in p for p in _problems(pack_copy))
+    assert any("an average is unweighted" in p for p in problems(pack_copy))

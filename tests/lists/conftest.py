@@ -1,22 +1,6 @@
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import pytest
-
-from tests.conftest import PACK
-
-
-@pytest.fixture
-def pack_copy(tmp_path) -> Path:
-    return Path(shutil.copytree(PACK, tmp_path / "pack"))
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def drop_basis(path: Path, code: str) -> None:

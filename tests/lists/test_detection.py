@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 
-from tests.lists.conftest import edit
+from tests.packedits import edit
 from tests.records.factories import id_number, penalty, uscc
 from tests.records.test_import_command import CODES, NAMES, write_csv
 from xinyong.core import audit

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PACK
-from tests.lists.conftest import drop_basis, edit
+from tests.lists.conftest import drop_basis
+from tests.packedits import edit
 from xinyong.core import audit
 from xinyong.core.models import AuditEvent
 from xinyong.lists.models import CreditList, Measure, Memorandum, MemorandumMeasure, Scene

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PACK
-from tests.policy.test_rights_rules import _edit, _messages, _rule, pack_copy  # noqa: F401
+from tests.packedits import edit, problems
+from tests.policy.test_rights_rules import _rule
 from xinyong.policy import schema
 from xinyong.policy.reader import read_pack
 
@@ -42,21 +43,21 @@ def test_the_yunnan_pack_asks_for_2_column_reports_a_week_and_grades_units_from_
     assert [grade.at_least for grade in rubric.grades] == [90, 75, 60, 0]
 
 
-def test_a_route_to_an_unknown_unit_or_campaign_is_refused(pack_copy):  # noqa: F811
+def test_a_route_to_an_unknown_unit_or_campaign_is_refused(pack_copy):
     rules = pack_copy / "rules.yaml"
-    _edit(rules, "      - campaign: wage-arrears\n", "      - campaign: wage-arears\n")
-    _edit(rules, "        fallback: 省人社厅", "        fallback: 省人事厅")
-    messages = "\n".join(_messages(pack_copy))
+    edit(rules, "      - campaign: wage-arrears\n", "      - campaign: wage-arears\n")
+    edit(rules, "        fallback: 省人社厅", "        fallback: 省人事厅")
+    messages = "\n".join(problems(pack_copy))
     assert "unknown campaign 'wage-arears'" in messages
     assert "省人事厅" in messages
 
 
-def test_two_default_complaint_procedures_are_refused(pack_copy):  # noqa: F811
+def test_two_default_complaint_procedures_are_refused(pack_copy):
     rules = pack_copy / "rules.yaml"
-    _edit(rules, "    campaigns: [wage-arrears]\n    accept_within", "    accept_within")
-    assert any("exactly one must name no campaigns" in m for m in _messages(pack_copy))
+    edit(rules, "    campaigns: [wage-arrears]\n    accept_within", "    accept_within")
+    assert any("exactly one must name no campaigns" in m for m in problems(pack_copy))
 
 
-def test_rubric_grades_must_descend_to_zero(pack_copy):  # noqa: F811
-    _edit(pack_copy / "rules.yaml", "{name: 差, at_least: 0}", "{name: 差, at_least: 10}")
-    assert any("grades must go from the highest" in m for m in _messages(pack_copy))
+def test_rubric_grades_must_descend_to_zero(pack_copy):
+    edit(pack_copy / "rules.yaml", "{name: 差, at_least: 0}", "{name: 差, at_least: 10}")
+    assert any("grades must go from the highest" in m for m in problems(pack_copy))

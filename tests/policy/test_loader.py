@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import shutil
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from tests.conftest import PACK
+from tests.packedits import edit
 from xinyong.campaigns.models import Campaign
 from xinyong.core import audit
 from xinyong.core.models import AuditEvent, CalendarYear
@@ -18,17 +17,6 @@ from xinyong.records.models import RecordType
 from xinyong.subjects.models import Region, Unit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pack_copy(tmp_path) -> Path:
-    return Path(shutil.copytree(PACK, tmp_path / "pack"))
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_it_loads_the_yunnan_pack(loaded_pack):
@@ -59,7 +47,7 @@ def test_loading_the_same_pack_again_changes_nothing(loaded_pack):
 
 
 def test_a_changed_unit_is_updated_with_an_audit_event(loaded_pack, pack_copy):
-    _edit(pack_copy / "units.yaml", "name: 云南省公安厅", "name: 云南省公安厅（测试）")
+    edit(pack_copy / "units.yaml", "name: 云南省公安厅", "name: 云南省公安厅（测试）")
     result = load_pack(pack_copy, audit.Actor.cli())
     assert result.summary["subjects.unit"]["updated"] == 1
     event = AuditEvent.objects.filter(
@@ -72,7 +60,7 @@ def test_a_changed_unit_is_updated_with_an_audit_event(loaded_pack, pack_copy):
 
 
 def test_a_unit_dropped_from_the_pack_is_retired_not_deleted(loaded_pack, pack_copy):
-    _edit(pack_copy / "units.yaml", "- code: YN-TYJ", "- code: YN-TYJ-NEW")
+    edit(pack_copy / "units.yaml", "- code: YN-TYJ", "- code: YN-TYJ-NEW")
     load_pack(pack_copy, audit.Actor.cli())
     assert Unit.objects.get(code="YN-TYJ").active is False
     assert Unit.objects.get(code="YN-TYJ-NEW").active is True
@@ -91,12 +79,12 @@ def test_it_refuses_a_rule_without_a_legal_basis(pack_copy):
 
 
 def test_it_reports_every_problem_at_once_and_loads_nothing(pack_copy):
-    _edit(
+    edit(
         pack_copy / "campaigns.yaml",
         "lead: [省公安厅, 省发展改革委, 省工信厅, 省通管局]",
         "lead: [省公安局, 省发展改革委, 省工信厅, 省通管局]",
     )
-    _edit(pack_copy / "catalogue.yaml", "source: ", "source: no-such-source-")
+    edit(pack_copy / "catalogue.yaml", "source: ", "source: no-such-source-")
     (pack_copy / "extra.yaml").write_text("x: 1\n", encoding="utf-8")
     with pytest.raises(PackInvalid) as error:
         load_pack(pack_copy, audit.Actor.cli())
@@ -106,12 +94,12 @@ def test_it_reports_every_problem_at_once_and_loads_nothing(pack_copy):
 
 
 def test_it_reports_an_unknown_unit_and_an_unknown_source(pack_copy):
-    _edit(
+    edit(
         pack_copy / "campaigns.yaml",
         "lead: [省公安厅, 省发展改革委, 省工信厅, 省通管局]",
         "lead: [省公安局, 省发展改革委, 省工信厅, 省通管局]",
     )
-    _edit(pack_copy / "catalogue.yaml", "source: ", "source: no-such-source-")
+    edit(pack_copy / "catalogue.yaml", "source: ", "source: no-such-source-")
     with pytest.raises(PackInvalid) as error:
         read_pack(pack_copy)
     messages = [str(problem) for problem in error.value.problems]
@@ -120,7 +108,7 @@ def test_it_reports_an_unknown_unit_and_an_unknown_source(pack_copy):
 
 
 def test_it_refuses_a_misspelt_key(pack_copy):
-    _edit(pack_copy / "pack.yaml", "version:", "verison:")
+    edit(pack_copy / "pack.yaml", "version:", "verison:")
     with pytest.raises(PackInvalid) as error:
         read_pack(pack_copy)
     wheres = {(p.file, p.where) for p in error.value.problems}
@@ -131,7 +119,7 @@ def test_the_check_command_prints_ok_or_every_problem(pack_copy):
     out = StringIO()
     call_command("policy", "check", str(PACK), stdout=out)
     assert out.getvalue().startswith("ok\tyunnan-2019 ")
-    _edit(pack_copy / "pack.yaml", "version:", "verison:")
+    edit(pack_copy / "pack.yaml", "version:", "verison:")
     err = StringIO()
     with pytest.raises(CommandError, match="policy pack has 2 problem"):
         call_command("policy", "check", str(pack_copy), stderr=err)

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import PACK
+from tests.packedits import edit, problems
 from xinyong.policy import schema
-from xinyong.policy.reader import PackInvalid, read_pack
+from xinyong.policy.reader import read_pack
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pack_copy(tmp_path) -> Path:
-    return Path(shutil.copytree(PACK, tmp_path / "pack"))
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _messages(pack: Path) -> list[str]:
-    with pytest.raises(PackInvalid) as error:
-        read_pack(pack)
-    return [str(problem) for problem in error.value.problems]
 
 
 def _rule(kind: type) -> object:
@@ -61,34 +42,34 @@ def test_the_yunnan_pack_withholds_records_about_persons_under_18():
 
 
 def test_it_refuses_a_withheld_lenient_kind_that_also_has_a_period(pack_copy):
-    _edit(
+    edit(
         pack_copy / "rules.yaml",
         "        categories: [警告, 通报批评]\n",
         "        categories: [警告, 通报批评]\n        public: false\n",
     )
-    assert any("a withheld kind (public: false) has no period" in m for m in _messages(pack_copy))
+    assert any("a withheld kind (public: false) has no period" in m for m in problems(pack_copy))
 
 
 def test_it_refuses_a_repair_rule_naming_an_unknown_list(pack_copy):
-    _edit(pack_copy / "rules.yaml", "lists: [wage-arrears, overload-transport]", "lists: [nope]")
-    assert "rules.yaml: credit-repair: unknown list 'nope'" in _messages(pack_copy)
+    edit(pack_copy / "rules.yaml", "lists: [wage-arrears, overload-transport]", "lists: [nope]")
+    assert "rules.yaml: credit-repair: unknown list 'nope'" in problems(pack_copy)
 
 
 def test_it_refuses_a_special_minimum_reading_a_field_the_type_lacks(pack_copy):
-    _edit(pack_copy / "rules.yaml", "          - field: CF_YJ", "          - field: CF_NOPE")
+    edit(pack_copy / "rules.yaml", "          - field: CF_YJ", "          - field: CF_NOPE")
     assert (
         "rules.yaml: penalty-publicity-2023: record type 'penalty' has no field 'CF_NOPE'"
-        in _messages(pack_copy)
+        in problems(pack_copy)
     )
 
 
 def test_it_refuses_a_lenient_fine_field_the_type_lacks(pack_copy):
-    _edit(
+    edit(
         pack_copy / "rules.yaml",
         "        fine_at_most: 0.3",
         "        fine_at_most: 0.3\n        fine_field: CF_FINE",
     )
     assert (
         "rules.yaml: penalty-publicity-lenient: record type 'penalty' has no field 'CF_FINE'"
-        in _messages(pack_copy)
+        in problems(pack_copy)
     )
