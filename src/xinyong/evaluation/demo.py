@@ -130,6 +130,10 @@ def _subject_cells(prefix: str, subject: Subject) -> dict[str, str]:
     }
 
 
+def _guide_cells(prefix: str, name: str, id_number: str) -> dict[str, str]:
+    return {f"{prefix}_DX_MC": name, f"{prefix}_DX_LB": "自然人", f"{prefix}_DX_ZJHM": id_number}
+
+
 def _tourist_ratings(
     rng: random.Random, businesses: list[Subject], today: date
 ) -> Iterator[dict[str, str]]:
@@ -153,9 +157,7 @@ def _guide_ratings(
         lean = rng.choice((0.0, 0.1, 0.6))
         for n in range(rng.randrange(0, 7)):
             yield {
-                "YK_DX_MC": name,
-                "YK_DX_LB": "自然人",
-                "YK_DX_ZJHM": id_number,
+                **_guide_cells("YK", name, id_number),
                 "YK_BH": f"YKPJ-DY{number:02d}-{n + 1:02d}",
                 "YK_RQ": _day(rng, today, 400).isoformat(),
                 "YK_FZ": _stars(rng, lean),
@@ -182,9 +184,7 @@ def _competence(
 ) -> Iterator[dict[str, str]]:
     for number, (name, id_number) in enumerate(guides, 1):
         yield {
-            "DY_DX_MC": name,
-            "DY_DX_LB": "自然人",
-            "DY_DX_ZJHM": id_number,
+            **_guide_cells("DY", name, id_number),
             "DY_BH": f"DYKH-{today.year}-{number:03d}",
             "DY_RQ": _day(rng, today, 300).isoformat(),
             "DY_FZ": str(rng.randrange(52, 99)),
