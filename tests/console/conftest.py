@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.complaints.conftest import company, qujing_clerk  # noqa: F401  (fixtures)
 from tests.records.factories import penalty
 from tests.staff import make_user
 from xinyong.accounts.models import User

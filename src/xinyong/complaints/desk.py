@@ -266,6 +266,15 @@ def attachment(request: HttpRequest, reference: str, pk: int) -> HttpResponseBas
     )
 
 
+def _initial(request: HttpRequest) -> dict[str, Any]:
+    """A record chosen on the way back from entering it (`?record=` from the console's
+    record form) fills the conclude step's record number and outcome."""
+    record = request.GET.get("record", "")
+    if not record.isdigit():
+        return {}
+    return {"record": int(record), "outcome": Complaint.Outcome.RECORD}
+
+
 def _render(
     request: HttpRequest,
     complaint: Complaint,
@@ -276,11 +285,12 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     allowed = may_handle(request.user, complaint)
+    initial = _initial(request)
     steps = [
         {
             "name": name,
             "spec": spec,
-            "form": bound[1] if bound and bound[0] == name else spec.form(),
+            "form": bound[1] if bound and bound[0] == name else spec.form(initial=initial),
         }
         for name, spec in STEPS.items()
         if complaint.status in spec.statuses or (bound and bound[0] == name)

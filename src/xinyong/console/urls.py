@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from xinyong.console import check_views, entry_views, views
+from xinyong.console import check_views, entry_views, record_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page="console:login"), name="logout"),
     path("upload/", views.upload, name="upload"),
+    path("records/new/", record_views.new_record, name="record_new"),
     path("batches/<int:pk>/", views.batch, name="batch"),
     path("batches/<int:pk>/progress.json", views.progress, name="progress"),
     path("batches/<int:pk>/errors.xlsx", views.error_report, name="error_report"),

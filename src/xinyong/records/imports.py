@@ -103,7 +103,12 @@ def import_file(
 
 
 def import_objects(
-    objects: list[dict[str, Any]], record_type: RecordType, unit: Unit, actor: audit.Actor
+    objects: list[dict[str, Any]],
+    record_type: RecordType,
+    unit: Unit,
+    actor: audit.Actor,
+    *,
+    source: str = Batch.Source.API,
 ) -> ImportResult:
     """Rows sent as JSON objects keyed by field code (or Chinese field name).
 
@@ -125,7 +130,7 @@ def import_objects(
             params={"fields": ", ".join(name for _, name in header_map.unknown)},
         )
     header_map.raise_for_problems()
-    batch = start_batch(unit, record_type, Batch.Source.API, actor)
+    batch = start_batch(unit, record_type, source, actor)
     return Importer(batch, actor, keep_outcomes=True).run(_api_rows(objects, keys, header_map))
 
 

@@ -74,6 +74,7 @@ class Batch(models.Model):
         API = "api", _("接口")
         CLI = "cli", _("命令行")
         CONSOLE = "console", _("管理台上传")
+        FORM = "form", _("管理台填报")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待处理")
