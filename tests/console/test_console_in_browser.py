@@ -106,6 +106,36 @@ def test_a_clerk_uploads_a_file_and_follows_it_to_the_end(site, page, tmp_path, 
     screenshot(page, "console-timeliness")
 
 
+def test_a_clerk_types_in_a_penalty_with_the_date_picker_and_kind_boxes(site, page):
+    _log_in(page, site)
+    page.goto(site + "/console/upload/")
+    page.get_by_role("link", name="逐条填报一条记录").click()
+    page.get_by_role("link", name="行政处罚").click()
+    cells = penalty("公罚〔2026〕30号")
+    for code in ("CF_XDR_MC", "CF_XDR_SHXYM", "CF_WSH", "CF_WFXW", "CF_SY", "CF_YJ"):
+        page.locator(f"#id_{code}").fill(cells[code])
+    page.locator("#id_CF_XDR_LB").select_option("法人及非法人组织")
+    page.get_by_role("checkbox", name="罚款", exact=True).check()
+    page.get_by_role("checkbox", name="没收违法所得").check()
+    page.locator("#id_CF_NR").fill(cells["CF_NR"])
+    page.locator("#id_CF_NR_FK").fill("0.2")
+    page.locator("#id_CF_JDRQ").fill("2026-09-15")  # the browser's date picker: ISO
+    for code in ("CF_CFJG", "CF_CFJGDM", "CF_SJLY", "CF_SJLYDM"):
+        page.locator(f"#id_{code}").fill(cells[code])
+    screenshot(page, "console-record-entry")
+    page.get_by_role("button", name="提交").click()
+    # 处罚有效期 left empty: the row waits in quarantine, as a file row would.
+    page.wait_for_url("**/console/quarantine/*/")
+    assert "field.required" in page.locator("table.errors").inner_text()
+    page.get_by_label("处罚有效期", exact=True).fill("2027-09-15")
+    page.get_by_role("button", name="重新提交").click()
+    page.wait_for_url("**/console/batches/*/")
+    assert "已重新提交" in page.locator(".messages").inner_text()
+    record = CreditRecord.objects.get(document_number="公罚〔2026〕30号")
+    assert record.categories == ["罚款", "没收违法所得"]
+    assert record.decision_date.isoformat() == "2026-09-15"
+
+
 def test_the_console_fits_a_phone_screen(site, chromium, tmp_path, inline_imports):
     # Layout only: the import runs in the request, so no thread competes for the
     # in-memory test database's table locks (the test above follows a real thread).
@@ -127,6 +157,9 @@ def test_the_console_fits_a_phone_screen(site, chromium, tmp_path, inline_import
         page.goto(site + "/console/timeliness/")
         widths["timeliness"] = page.evaluate("document.documentElement.scrollWidth")
         screenshot(page, "console-375px-timeliness")
+        page.goto(site + "/console/records/new/?type=penalty")
+        widths["record"] = page.evaluate("document.documentElement.scrollWidth")
+        screenshot(page, "console-375px-record-entry")
     finally:
         context.close()
     assert all(width <= 375 for width in widths.values()), widths

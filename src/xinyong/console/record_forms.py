@@ -33,13 +33,13 @@ class RecordEntryForm(forms.Form):
             self.fields[spec["code"]] = _field(spec)
 
     def cells(self) -> dict[str, str]:
-        """The row as the import takes it: {field code: text}; empty cells left out."""
+        """The row as the import takes it: {field code: text}, every field present, so
+        that a required field left empty is the row's error (field.required, kept in
+        quarantine), not a missing column refusing the whole submission."""
         row = {}
         for spec in self.record_type.fields:
             value = self.cleaned_data.get(spec["code"])
-            text = "、".join(value) if isinstance(value, list) else (value or "")
-            if text:
-                row[spec["code"]] = text
+            row[spec["code"]] = "、".join(value) if isinstance(value, list) else (value or "")
         return row
 
 
