@@ -1,7 +1,7 @@
 """The two engines that run an evaluation expression (`expressions.expression`).
 
 - `db`: compiled by Ibis to the platform database's SQL (SQLite or PostgreSQL) and run
-  on Django's own connection, inside its transaction: one machine, no copy of the data.
+  on Django's own connection (`reading()`: how): one machine, no copy of the data.
 - `spark`: a Parquet snapshot of the same tables (`snapshot.export`), read by PySpark in
   local mode here and on a cluster at national scale (`pip install xinyong[spark]`,
   Java 17). The expression is the same object; only the backend differs.
@@ -12,7 +12,8 @@ Both yield rows (subject_id, v0 … vn, score, grade) in subject order.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import ibis.backends.sql.compilers as compilers
 import ibis.expr.types as ir
 import sqlglot.expressions as sge
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from xinyong.core.errors import InvalidInput
@@ -29,6 +30,37 @@ from xinyong.evaluation import expressions, snapshot
 
 DIALECTS = {"sqlite": "sqlite", "postgresql": "postgres"}
 Row = tuple[Any, ...]
+
+
+def reading() -> AbstractContextManager[Any]:
+    """The read transaction of a run: the previous run's grades, the query or the
+    snapshot's tables, all from one state of the database.
+
+    PostgreSQL: a transaction. A server-side cursor outside one is WITH HOLD, which makes
+    the server materialise the whole result first, and `run_in_database`'s planner
+    setting is local to it. SQLite: a DEFERRED transaction, begun on the driver's
+    connection. The platform opens every Django transaction IMMEDIATE, which takes the
+    write lock: imports and objections would wait for the whole query. A deferred one
+    that only reads blocks no writer in WAL mode and still sees one snapshot.
+    """
+    if connection.vendor == "postgresql":
+        return transaction.atomic()
+    return _sqlite_read()
+
+
+@contextmanager
+def _sqlite_read() -> Iterator[None]:
+    if connection.in_atomic_block:  # the caller's transaction (a test's): read in it
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        if raw.in_transaction:
+            raw.execute("ROLLBACK")  # nothing was written: this only ends the snapshot
 
 
 def sql(expr: ir.Table, vendor: str) -> str:
@@ -69,7 +101,8 @@ def _source_table(select: sge.Select) -> sge.Table | None:
     return None
 
 
-def run_in_database(expr: ir.Table) -> Iterator[Row]:
+def run_in_database(expr: ir.Table) -> Generator[Row]:
+    """Run inside `reading()`."""
     query = sql(expr, connection.vendor)
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cursor:
@@ -87,7 +120,7 @@ def run_in_database(expr: ir.Table) -> Iterator[Row]:
             yield from batch
 
 
-def run_on_spark(expr: ir.Table, folder: Path | None = None) -> Iterator[Row]:
+def run_on_spark(expr: ir.Table, folder: Path | None = None) -> Generator[Row]:
     """Export the snapshot (to `folder`, or a temporary one) and run the expression."""
     try:
         from pyspark.sql import SparkSession

@@ -5,17 +5,26 @@ values; its digest (SHA-256 over subject, score and grade in subject order) make
 runs comparable at a glance, whatever engine produced them. Subjects whose grade differs
 from the scheme's previous run are counted, and one outbox message per run announces
 them (`evaluation.grades_changed`), for the exchange work to deliver.
+
+A run reads first and writes after: the engine's rows are tallied (digest, grades,
+changes) into compact tuples in a read transaction (`engines.reading`), then stored in
+one short transaction with the driver's bulk path (COPY on PostgreSQL, executemany on
+SQLite), not the ORM. On SQLite, whose Django transactions take the write lock, imports
+and objections wait for the storing only (6 s at a million subjects), not for the query.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +38,16 @@ from xinyong.policy import schema
 from xinyong.policy.models import Rule
 from xinyong.policy.rules import active_rules, in_force
 
-BATCH = 5000
 Engine = EvaluationRun.Engine
+# What `_store` writes, in this order (a test checks it covers every column but the id).
+RESULT_COLUMNS = ("run_id", "subject_id", "score", "grade", "values")
+# (subject id, score, grade, indicator values as JSON text): ~220 bytes a subject, held
+# from the query to the storing (peak 330 MB at a million subjects, 120 MB for the query).
+Result = tuple[int, float, str, str]
+STORE_CHUNK = 10_000
+# The indicator values as `EvaluationResult.values` reads them back: a JSON list. One
+# encoder for the run (json.dumps with separators builds one per call: +0.5 s a million).
+_to_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def find_scheme(key: str, day: date) -> tuple[Rule, schema.EvaluationSchemeRule]:
@@ -66,11 +83,20 @@ def evaluate(
         actor=actor.label,
     )
     try:
-        with transaction.atomic():
+        with engines.reading():
+            previous = _previous_grades(run)
             rows = (
                 engines.run_in_database(expr) if engine == Engine.DB else engines.run_on_spark(expr)
             )
-            _keep(run, scheme, rows, actor)
+            # Closed here, whatever happens: a server-side cursor left to the garbage
+            # collector would be closed after its transaction has ended.
+            with closing(rows):
+                tally = _tally(rows, previous)
+        # Nothing is written before this: a failure above leaves no results to remove,
+        # one in here rolls them all back.
+        with transaction.atomic():
+            _store(run, tally.results)
+            _finish(run, tally, actor)
     except Exception as exc:
         EvaluationRun.objects.filter(pk=run.pk).update(
             status=EvaluationRun.Status.FAILED, failure=str(exc)[:2000], finished_at=timezone.now()
@@ -79,38 +105,52 @@ def evaluate(
     return run
 
 
-def _keep(
-    run: EvaluationRun,
-    scheme: schema.EvaluationSchemeRule,
-    rows: Iterable[tuple[Any, ...]],
-    actor: audit.Actor,
-) -> None:
-    previous = _previous_grades(run)
-    digest = hashlib.sha256()
-    grades: Counter[str] = Counter()
-    changed = 0
-    batch: list[EvaluationResult] = []
+@dataclass
+class Tally:
+    results: list[Result] = field(default_factory=list)
+    digest: Any = field(default_factory=hashlib.sha256)
+    grades: Counter[str] = field(default_factory=Counter)
+    changed: int = 0
+
+
+def _tally(rows: Iterable[tuple[Any, ...]], previous: dict[int, str] | None) -> Tally:
+    tally = Tally()
+    digest, grades, results = tally.digest, tally.grades, tally.results
+    codes: dict[str, str] = {}
     for subject_id, *values, score, grade in rows:
         score = round(float(score), 4)
+        grade = codes.setdefault(grade, grade)  # one string per grade, not per subject
         digest.update(f"{subject_id}|{score:.4f}|{grade}\n".encode())
         grades[grade] += 1
         if previous is not None and previous.get(subject_id) != grade:
-            changed += 1
-        batch.append(
-            EvaluationResult(
-                run=run,
-                subject_id=subject_id,
-                score=score,
-                grade=grade,
-                values=[round(float(v), 4) for v in values],
-            )
-        )
-        if len(batch) >= BATCH:
-            EvaluationResult.objects.bulk_create(batch)
-            batch = []
-    EvaluationResult.objects.bulk_create(batch)
-    run.subjects, run.grades, run.changed = sum(grades.values()), dict(grades), changed
-    run.digest, run.status = digest.hexdigest(), EvaluationRun.Status.DONE
+            tally.changed += 1
+        measured = _to_json([round(float(v), 4) for v in values])
+        results.append((subject_id, score, grade, measured))
+    return tally
+
+
+def _store(run: EvaluationRun, results: list[Result]) -> None:
+    """Write the results with the driver inside the current transaction: a million rows
+    through `bulk_create` took 38 s on SQLite and 56 s on PostgreSQL."""
+    table = connection.ops.quote_name(EvaluationResult._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in RESULT_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Text COPY: PostgreSQL parses the values' JSON text into jsonb itself.
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for result in results:
+                    copy.write_row((run.pk, *result))
+            return
+        insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('%s' for _ in RESULT_COLUMNS)})"
+        for start in range(0, len(results), STORE_CHUNK):
+            chunk = results[start : start + STORE_CHUNK]
+            cursor.executemany(insert, [(run.pk, *result) for result in chunk])
+
+
+def _finish(run: EvaluationRun, tally: Tally, actor: audit.Actor) -> None:
+    changed = tally.changed
+    run.subjects, run.grades, run.changed = sum(tally.grades.values()), dict(tally.grades), changed
+    run.digest, run.status = tally.digest.hexdigest(), EvaluationRun.Status.DONE
     run.finished_at = timezone.now()
     run.save()
     audit.record(
