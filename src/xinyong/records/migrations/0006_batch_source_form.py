@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0005_value'),
+        ("records", "0005_value"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='batch',
-            name='source',
-            field=models.CharField(choices=[('api', '接口'), ('cli', '命令行'), ('console', '管理台上传'), ('form', '管理台填报')], max_length=10, verbose_name='来源'),
+            model_name="batch",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("api", "接口"),
+                    ("cli", "命令行"),
+                    ("console", "管理台上传"),
+                    ("form", "管理台填报"),
+                ],
+                max_length=10,
+                verbose_name="来源",
+            ),
         ),
     ]
