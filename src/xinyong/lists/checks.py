@@ -787,7 +787,7 @@ def _grade_rules(snapshot: _Snapshot, scene_id: int, day: date) -> list[_GradeRu
     found = []
     for rule in snapshot.grade_rules:
         scheme = snapshot.schemes.get(rule.scheme)
-        if scheme is None or not in_force(rule, day):
+        if scheme is None or not in_force(rule, day) or not _grants_in(snapshot, rule, scene_id):
             continue
         run = (
             EvaluationRun.objects.filter(
@@ -822,6 +822,16 @@ def _grade_rules(snapshot: _Snapshot, scene_id: int, day: date) -> list[_GradeRu
         if incentives:
             found.append(_GradeRule(run[0], incentives))
     return found
+
+
+def _grants_in(snapshot: _Snapshot, rule: schema.GradeIncentiveRule, scene_id: int) -> bool:
+    """Whether the rule grants anything in the scene: if not, its run is not even read
+    (most checks are for scenes without grade incentives)."""
+    return any(
+        scene_id in snapshot.measure_scenes[snapshot.measure_ids[code]]
+        for code in rule.grants
+        if code in snapshot.measure_ids
+    )
 
 
 def _grades(rules: list[_GradeRule], subject_ids: Sequence[int]) -> dict[int, dict[int, str]]:
