@@ -4,27 +4,27 @@ records or list entries behind it.
 A result keeps only the indicator values (`EvaluationResult.values`); the rest follows
 from the run's scheme and the subject's data, so it is worked out when a page asks.
 
-The records and entries behind an indicator are found by Django querysets built from
-the indicator as `expressions` builds its Ibis expression: the same resolved ids
-(`expressions.Resolved`), look-back window, recency bands and "in force" rule
-(`lists.entries.in_force_q`). A test checks, for every subject of a run over the demo
-data, that their weights add up to the stored value. Data changed since the run (a
-revocation, a late import) makes the sum differ: `IndicatorExplanation.changed` says
-so instead of hiding it.
+The records and entries behind an indicator are found with the indicator's own test,
+as `expressions` builds its Ibis expression: the same resolved ids
+(`expressions.Resolved`), day bound, look-back window and recency bands (`RecordTest`,
+applied in Python to the subject's records of the indicators' types), and the same "in
+force" rule for entries (`lists.entries.in_force_q`, as an annotation per indicator). A
+test checks, for every subject of a run of every scheme over the demo data, that what
+is found adds up to the stored value. Data changed since the run (a revocation, a late
+import) makes it differ: `IndicatorExplanation.changed` says so instead of hiding it.
 
-Every query below is one per measure, whatever the number of indicators: each
-indicator's weight is an annotation (`w0 … wn`) on the same rows.
+One query for the records and one for the entries, whatever the number of indicators.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
 
-from django.db.models import Case, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from xinyong.core.errors import NotFound
@@ -55,49 +55,85 @@ def mean_in_hundredths(values: Sequence[float]) -> float:
     return (2 * total + count) // (2 * count) / 100
 
 
-def record_q(indicator: schema.IndicatorSpec, on: date, ids: Ids) -> Q:
-    """The records a `records` indicator counts on `on` (with any weight, even 0)."""
-    resolved = Resolved.of(indicator, ids)
-    found = ~Q(status=CreditRecord.Status.REVOKED) & Q(record_type_id__in=resolved.record_types)
-    if indicator.severity != "any":
-        found &= Q(severity=indicator.severity)
-    if resolved.units:
-        found &= Q(unit_id__in=resolved.units)
-    found &= Q(decision_date__lte=on)
-    if indicator.within is not None:
-        found &= Q(decision_date__gte=indicator.within.before(on))
-    if indicator.measure == "average":
-        found &= Q(value__isnull=False)
-    if indicator.recency:
-        # Older than every band counts 0 in the expression: not behind the value.
-        found &= Q(decision_date__gte=min(band.within.before(on) for band in indicator.recency))
-    return found
+@dataclass(frozen=True)
+class RecordTest:
+    """Whether and how much an indicator counts a record on an evaluation day: the test
+    `expressions._record_matches` and `_record_weight` put in SQL, in Python, for the few
+    records of one subject a page shows (building the same test as ORM annotations cost
+    more than running the query)."""
 
+    indicator: schema.IndicatorSpec
+    on: date
+    types: frozenset[int]
+    units: frozenset[int]  # empty: any unit
+    since: date | None  # the look-back window's first day
+    bands: tuple[tuple[date, float], ...]  # (first day, weight), nearest band first
 
-def record_weight(indicator: schema.IndicatorSpec, on: date, ids: Ids) -> Case:
-    """What a record counts under `indicator`: its recency band's weight (1 without
-    bands; an average's: the record's value), NULL when the indicator does not count
-    it. Bands from the nearest out."""
-    counted = record_q(indicator, on, ids)
-    if indicator.measure == "average":
-        return Case(When(counted, then=F("value")), default=None, output_field=FloatField())
-    whens = [
-        When(counted & Q(decision_date__gte=band.within.before(on)), then=Value(band.weight))
-        for band in indicator.recency
-    ] or [When(counted, then=Value(1.0))]
-    return Case(*whens, default=None, output_field=FloatField())
+    @classmethod
+    def of(cls, indicator: schema.IndicatorSpec, on: date, ids: Ids) -> RecordTest:
+        resolved = Resolved.of(indicator, ids)
+        return cls(
+            indicator,
+            on,
+            frozenset(resolved.record_types),
+            frozenset(resolved.units),
+            indicator.within.before(on) if indicator.within is not None else None,
+            tuple((band.within.before(on), band.weight) for band in indicator.recency),
+        )
+
+    @property
+    def first_day(self) -> date | None:
+        """The earliest decision date the indicator can count (None: no bound): the
+        window's first day, and no older than the farthest band."""
+        days = [min(first for first, _weight in self.bands)] if self.bands else []
+        if self.since is not None:
+            days.append(self.since)
+        return max(days) if days else None
+
+    def weight(self, record: CreditRecord) -> float | None:
+        """What the record counts (its band's weight, 1 without bands, an average's: its
+        value), or None when the indicator does not count it (older than every band
+        included: it adds 0 in the expression, so it is not behind the value)."""
+        decided = record.decision_date
+        if (
+            record.record_type_id not in self.types
+            or record.status == CreditRecord.Status.REVOKED
+            or decided > self.on
+            or (self.since is not None and decided < self.since)
+            or (self.units and record.unit_id not in self.units)
+            or (self.indicator.severity != "any" and record.severity != self.indicator.severity)
+        ):
+            return None
+        if self.indicator.measure == "average":
+            return None if record.value is None else float(record.value)
+        if not self.bands:
+            return 1.0
+        return next((weight for first, weight in self.bands if decided >= first), None)
 
 
 def records_behind(
-    asked: Asked, ids: Ids, records: QuerySet[CreditRecord] | None = None
-) -> QuerySet[CreditRecord]:
-    """`records` that any asked indicator counts, each annotated under the asked name
-    with its weight there (NULL where that indicator does not count it)."""
-    records = CreditRecord.objects.all() if records is None else records
-    weights = {name: record_weight(ind, on, ids) for name, (ind, on) in asked.items()}
-    return records.annotate(**weights).filter(
-        _any(record_q(ind, on, ids) for ind, on in asked.values())
+    asked: Asked, ids: Ids, records: QuerySet[CreditRecord]
+) -> Iterator[tuple[CreditRecord, dict[str, float]]]:
+    """Each of `records` (in their order) that an asked indicator counts, with its weight
+    under each asked name that counts it. SQL narrows to the indicators' record types
+    and days; `RecordTest` decides."""
+    tests = {name: RecordTest.of(ind, on, ids) for name, (ind, on) in asked.items()}
+    types = sorted({pk for test in tests.values() for pk in test.types})
+    latest = max(test.on for test in tests.values())
+    candidates = records.filter(record_type_id__in=types, decision_date__lte=latest).exclude(
+        status=CreditRecord.Status.REVOKED
     )
+    firsts = [test.first_day for test in tests.values()]
+    if None not in firsts:  # every indicator looks back a bounded time
+        candidates = candidates.filter(decision_date__gte=min(d for d in firsts if d))
+    for record in candidates:
+        weights = {
+            name: weight
+            for name, test in tests.items()
+            if (weight := test.weight(record)) is not None
+        }
+        if weights:
+            yield record, weights
 
 
 def entry_q(indicator: schema.IndicatorSpec, on: date, ids: Ids) -> Q:
@@ -108,7 +144,8 @@ def entry_q(indicator: schema.IndicatorSpec, on: date, ids: Ids) -> Q:
 def entries_behind(
     asked: Asked, ids: Ids, entries: QuerySet[ListEntry] | None = None
 ) -> QuerySet[ListEntry]:
-    """`entries` that any asked indicator counts, annotated like `records_behind` (1 each)."""
+    """`entries` that any asked indicator counts, each annotated under the asked name
+    with 1 (NULL where that indicator does not count it)."""
     entries = ListEntry.objects.all() if entries is None else entries
     weights = {
         name: Case(When(entry_q(ind, on, ids), then=Value(1.0)), output_field=FloatField())
@@ -252,7 +289,7 @@ def assemble(
 def weighed(
     rows: Iterable[CreditRecord | ListEntry], names: Mapping[str, int]
 ) -> dict[int, list[Behind]]:
-    """Rows annotated by `records_behind` / `entries_behind`, split by indicator index."""
+    """Rows annotated by `entries_behind`, split by indicator index."""
     behind: dict[int, list[Behind]] = {}
     for row in rows:
         for name, index in names.items():
@@ -281,15 +318,16 @@ def explain(
     }
     behind: dict[int, list[Behind]] = {}
     if asked["records"]:
-        records = records_behind(
-            asked["records"], ids, CreditRecord.objects.filter(subject=result.subject_id)
-        )
         rows = (
-            records.select_related("record_type", "unit")
-            .defer("sealed")
+            CreditRecord.objects.filter(subject=result.subject_id)
+            .select_related("record_type", "unit")
+            .defer("sealed", "payload")
             .order_by("-decision_date", "-id")
         )
-        behind.update(weighed(rows, _indices(asked["records"])))
+        indices = _indices(asked["records"])
+        for record, weights in records_behind(asked["records"], ids, rows):
+            for name, weight in weights.items():
+                behind.setdefault(indices[name], []).append(Behind(record, weight))
     if asked["entries"]:
         entries = entries_behind(
             asked["entries"], ids, ListEntry.objects.filter(subject=result.subject_id)

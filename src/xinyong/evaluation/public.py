@@ -21,6 +21,7 @@ other reference tables are.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import islice
 
 from django.core.cache import cache
 
@@ -44,7 +45,9 @@ RECORD_FIELDS = (
     "unit_id",
     "document_number",
     "decision_date",
+    "severity",
     "status",
+    "value",
     "publicity_end",
 )
 
@@ -82,7 +85,7 @@ def _records(
     subject: Subject, found: list[tuple[EvaluationResult, schema.EvaluationSchemeRule]], ids: Ids
 ) -> dict[int, dict[int, list[Behind]]]:
     """Public records behind public records indicators that are not 0, in one query:
-    {place of the result: {indicator index: records}}."""
+    {place of the result: {indicator index: records}}, the newest `RECORDS_SHOWN`."""
     asked = {}
     for place, (result, scheme) in enumerate(found):
         for index, indicator in enumerate(scheme.indicators):
@@ -90,18 +93,12 @@ def _records(
                 asked[f"w{place}_{index}"] = (indicator, result.run.on)
     if not asked:
         return {}
-    rows = (
-        explain.records_behind(asked, ids, public_records_of(subject))
-        .only(*RECORD_FIELDS)
-        .order_by("-decision_date", "-id")[:RECORDS_SHOWN]
-    )
+    records = public_records_of(subject).only(*RECORD_FIELDS).order_by("-decision_date", "-id")
     split: dict[int, dict[int, list[Behind]]] = {}
-    for row in rows:
-        for name in asked:
-            weight = getattr(row, name)
-            if weight is not None:
-                place, index = (int(part) for part in name[1:].split("_"))
-                split.setdefault(place, {}).setdefault(index, []).append(Behind(row, weight))
+    for record, weights in islice(explain.records_behind(asked, ids, records), RECORDS_SHOWN):
+        for name, weight in weights.items():
+            place, index = (int(part) for part in name[1:].split("_"))
+            split.setdefault(place, {}).setdefault(index, []).append(Behind(record, weight))
     return split
 
 
